@@ -1,0 +1,84 @@
+"""Activation functions in the lecture's notation, with derivatives written in
+terms of the unit's output ``y`` (as backpropagation uses them), and a
+numerically stable softmax / log-softmax.
+
+All functions work element-wise on arrays of any shape, except the softmax
+family, which normalises along ``axis`` (default: the last one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.validation import as_float_array
+
+
+def sigmoid(v):
+    """Logistic sigmoid ``y = 1 / (1 + exp(-v))``, computed without overflow for large ``|v|``."""
+    v = as_float_array(v, "v")
+    out = np.empty_like(v)
+    pos = v >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-v[pos]))
+    ev = np.exp(v[~pos])
+    out[~pos] = ev / (1.0 + ev)
+    return out
+
+
+def sigmoid_derivative_from_output(y):
+    """``dy/dv = y (1 - y)`` for the logistic sigmoid, given its output ``y`` in [0, 1]."""
+    y = as_float_array(y, "y")
+    return y * (1.0 - y)
+
+
+def tanh(v):
+    """Hyperbolic tangent ``y = tanh(v)``."""
+    return np.tanh(as_float_array(v, "v"))
+
+
+def tanh_derivative_from_output(y):
+    """``dy/dv = (1 + y)(1 - y)`` for tanh, given its output ``y`` in [-1, 1]."""
+    y = as_float_array(y, "y")
+    return (1.0 + y) * (1.0 - y)
+
+
+def linear(v):
+    """Identity ``y = v`` (a linear output unit)."""
+    return as_float_array(v, "v").copy()
+
+
+def linear_derivative_from_output(y):
+    """``dy/dv = 1`` for a linear unit (ones of ``y``'s shape)."""
+    return np.ones_like(as_float_array(y, "y"))
+
+
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_derivative_from_output),
+    "tanh": (tanh, tanh_derivative_from_output),
+    "linear": (linear, linear_derivative_from_output),
+}
+
+
+def get_activation(name: str):
+    """Return ``(function, derivative_from_output)`` for ``'sigmoid'``, ``'tanh'`` or ``'linear'``."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+def log_softmax(o, axis: int = -1):
+    """``log softmax(o)`` along ``axis``, stable for large logits: ``o - max - log sum exp(o - max)``."""
+    o = as_float_array(o, "o")
+    if o.ndim == 0:
+        raise ValueError("o must have at least one dimension, got a scalar")
+    shifted = o - np.max(o, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(o, axis: int = -1):
+    """``softmax(o)_k = exp(o_k) / sum_j exp(o_j)`` along ``axis``; subtracting the max
+    first keeps ``exp`` from overflowing. Same shape as ``o``; sums to 1 along ``axis``."""
+    o = as_float_array(o, "o")
+    if o.ndim == 0:
+        raise ValueError("o must have at least one dimension, got a scalar")
+    e = np.exp(o - np.max(o, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)

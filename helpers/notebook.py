@@ -1,0 +1,81 @@
+"""One call that every notebook makes first: seeds, deterministic torch, a fixed
+thread count and the course's plotting style, so that a re-run prints the same
+numbers (which is what nbval compares in CI)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+
+import numpy as np
+
+from helpers.plotting import use_course_style
+from helpers.validation import require_positive_int
+
+DEFAULT_SEED = 0
+DEFAULT_THREADS = 2
+
+
+def setup_notebook(seed: int = DEFAULT_SEED, threads: int = DEFAULT_THREADS) -> np.random.Generator:
+    """Seed ``random``, numpy and torch, make torch deterministic, fix its thread count
+    and apply the course plot style. Prints nothing.
+
+    ``seed``: a non-negative integer. ``threads``: torch intra-op threads (>= 1); the
+    same count gives bit-identical torch results on the same CPU type.
+    Returns a ``numpy.random.Generator`` seeded with ``seed``, for code that prefers
+    an explicit generator to the global one.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    threads = require_positive_int(threads, "threads")
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import torch
+    except ImportError:  # the numpy-only parts of the course still work
+        torch = None
+    if torch is not None:
+        torch.manual_seed(seed)
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(True)
+    use_course_style()
+    return np.random.default_rng(seed)
+
+
+def torch_device():
+    """The ``torch.device`` to train on: ``cuda`` when a GPU is visible, else ``cpu``.
+
+    Set the environment variable ``RNN_COURSE_DEVICE=cpu`` to force the CPU.
+    """
+    import torch
+
+    wanted = os.environ.get("RNN_COURSE_DEVICE", "").strip().lower()
+    if wanted and wanted not in ("cpu", "cuda"):
+        raise ValueError(f"RNN_COURSE_DEVICE must be 'cpu' or 'cuda', got {wanted!r}")
+    if wanted == "cpu" or not torch.cuda.is_available():
+        return torch.device("cpu")
+    return torch.device("cuda")
+
+
+def environment_report() -> dict[str, str]:
+    """Versions and hardware as a dict of short strings (Python, numpy, torch,
+    matplotlib, CPU count, torch threads, GPU name or 'none')."""
+    import matplotlib
+
+    report = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "matplotlib": matplotlib.__version__,
+        "cpu cores": str(os.cpu_count()),
+    }
+    try:
+        import torch
+    except ImportError:
+        report["torch"] = "not installed"
+        report["gpu"] = "unknown (torch missing)"
+        return report
+    report["torch"] = torch.__version__
+    report["torch threads"] = str(torch.get_num_threads())
+    report["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    return report
