@@ -82,3 +82,18 @@ def softmax(o, axis: int = -1):
         raise ValueError("o must have at least one dimension, got a scalar")
     e = np.exp(o - np.max(o, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_backward(y, blame, axis: int = -1):
+    """Carry a cost blame ``dJ/dy`` back through a softmax to ``dJ/do``.
+
+    ``y``: softmax outputs (e.g. shape ``(N, K)``, rows summing to 1 along ``axis``);
+    ``blame``: ``dJ/dy`` of the same shape. The softmax Jacobian is
+    ``dy_k/do_j = y_k (delta_kj - y_j)``, so the result is
+    ``y * (blame - sum_k blame_k y_k)``, of ``y``'s shape, without forming the Jacobian.
+    """
+    y = as_float_array(y, "y")
+    blame = as_float_array(blame, "blame", shape=y.shape)
+    if y.ndim == 0:
+        raise ValueError("y must have at least one dimension, got a scalar")
+    return y * (blame - np.sum(blame * y, axis=axis, keepdims=True))

@@ -1,0 +1,290 @@
+"""The simple recurrent network (Elman network) in numpy, as plain functions on
+explicit arrays, with backpropagation through time (full and truncated).
+
+Notation (the lecture's): ``M`` inputs, ``U`` hidden units, ``K`` outputs, and
+
+    a<t> = b + W h<t-1> + U x<t>,   h<t> = tanh(a<t>),
+    o<t> = c + V h<t>,              y<t> = softmax(o<t>),
+
+with the summed cross-entropy ``J = -sum_t log y<t>[target<t>]``.
+
+Conventions used by every function here:
+
+* The weights keep the lecture's column-vector orientation: ``U`` is ``(U, M)``,
+  ``W`` is ``(U, U)``, ``V`` is ``(K, U)``; biases ``b`` ``(U,)`` and ``c`` ``(K,)``
+  are **added** (not subtracted as in notebook 01's MLP). ``params`` is a dict
+  with exactly the keys ``"U", "W", "b", "V", "c"``. These are the shapes of
+  ``torch.nn.RNN``'s ``weight_ih_l0``, ``weight_hh_l0`` and ``torch.nn.Linear``'s
+  ``weight``, so weights copy across without transposing
+  (``b = bias_ih_l0 + bias_hh_l0``).
+* Activity arrays are **rows**: a batch of ``N`` sequences of ``T`` steps has
+  hidden states ``(N, T, U)``, so one step computes ``A = b + H W^T + X U^T``.
+* Inputs are token ids ``(N, T)`` in ``[0, M)``; multiplying ``U`` by a one-hot
+  ``x`` is the same as reading column ``U[:, id]``, which is what the code does.
+* The dtype of the weights (float64 or float32) is the dtype of the computation.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from helpers.activations import get_activation, log_softmax, softmax
+from helpers.validation import as_float_array, as_index_array, require_positive_int
+
+PARAM_NAMES = ("U", "W", "b", "V", "c")
+
+
+class SRNCache(NamedTuple):
+    """What ``forward`` keeps for ``backward``.
+
+    ``inputs`` ``(N, T)`` token ids; ``h0`` ``(N, U)`` initial state; ``hidden``
+    ``(N, T, U)`` states ``h<1..T>``; ``log_probs`` ``(N, T, K)`` = ``log y<t>``.
+    """
+
+    inputs: np.ndarray
+    h0: np.ndarray
+    hidden: np.ndarray
+    log_probs: np.ndarray
+
+    @property
+    def probs(self) -> np.ndarray:
+        """Output distributions ``y<t>``, ``(N, T, K)``; each row sums to 1."""
+        return np.exp(self.log_probs)
+
+    @property
+    def h_last(self) -> np.ndarray:
+        """The state after the last step, ``(N, U)``: carry it into the next batch."""
+        return self.hidden[:, -1]
+
+
+def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
+                dtype=np.float64) -> dict[str, np.ndarray]:
+    """Random SRN weights: ``U (n_hidden, n_inputs)``, ``W (n_hidden, n_hidden)``,
+    ``V (n_outputs, n_hidden)`` uniform in ``+-1/sqrt(fan_in)`` (fan-in of ``U`` is 1
+    for one-hot input, so ``U`` uses ``+-1/sqrt(n_hidden)`` like ``torch.nn.RNN``);
+    biases ``b``, ``c`` zero."""
+    m = require_positive_int(n_inputs, "n_inputs")
+    u = require_positive_int(n_hidden, "n_hidden")
+    k = require_positive_int(n_outputs, "n_outputs")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    s = 1.0 / np.sqrt(u)
+    return {
+        "U": rng.uniform(-s, s, (u, m)).astype(dtype),
+        "W": rng.uniform(-s, s, (u, u)).astype(dtype),
+        "b": np.zeros(u, dtype=dtype),
+        "V": rng.uniform(-s, s, (k, u)).astype(dtype),
+        "c": np.zeros(k, dtype=dtype),
+    }
+
+
+def check_params(params) -> tuple[int, int, int]:
+    """Validate an SRN parameter dict; returns ``(M, U, K)``.
+
+    Raises ``ValueError`` naming the expected and actual shape of a wrong array,
+    ``TypeError`` for a missing key or mixed dtypes.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {type(params).__name__}")
+    missing = [k for k in PARAM_NAMES if k not in params]
+    if missing:
+        raise TypeError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
+    u_mat = as_float_array(params["U"], "params['U']", (None, None), finite=False)
+    n_hidden, n_inputs = u_mat.shape
+    v_mat = as_float_array(params["V"], "params['V']", (None, n_hidden), finite=False)
+    n_outputs = v_mat.shape[0]
+    as_float_array(params["W"], "params['W']", (n_hidden, n_hidden), finite=False)
+    as_float_array(params["b"], "params['b']", (n_hidden,), finite=False)
+    as_float_array(params["c"], "params['c']", (n_outputs,), finite=False)
+    dtypes = {np.asarray(params[k]).dtype for k in PARAM_NAMES}
+    if len(dtypes) != 1:
+        raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
+    return n_inputs, n_hidden, n_outputs
+
+
+def _initial_state(h0, n: int, n_hidden: int, dtype) -> np.ndarray:
+    if h0 is None:
+        return np.zeros((n, n_hidden), dtype=dtype)
+    h0 = as_float_array(h0, "h0")
+    if h0.shape == (n_hidden,):
+        h0 = np.broadcast_to(h0, (n, n_hidden))
+    if h0.shape != (n, n_hidden):
+        raise ValueError(f"h0 must have shape ({n}, {n_hidden}) (batch, hidden), got {h0.shape}")
+    return np.ascontiguousarray(h0, dtype=dtype)
+
+
+def srn_step(x, h_prev, params, activation: str = "tanh") -> tuple[np.ndarray, np.ndarray]:
+    """One time step for a batch: returns ``(h, y)``.
+
+    ``x`` ``(N, M)`` input vectors (one-hot or any reals), ``h_prev`` ``(N, U)``;
+    ``h = f(b + h_prev W^T + x U^T)`` with ``f`` = ``activation`` (``'tanh'``, or
+    ``'sigmoid'`` as in the lecture's "hello" example), ``y = softmax(c + h V^T)``.
+    ``h`` is ``(N, U)`` and ``y`` is ``(N, K)``. Single vectors ``(M,)`` and ``(U,)``
+    are accepted and give ``(U,)`` and ``(K,)``.
+    """
+    n_inputs, n_hidden, _ = check_params(params)
+    single = np.ndim(x) == 1
+    x = as_float_array(x, "x", (n_inputs,) if single else (None, n_inputs))
+    h_prev = as_float_array(h_prev, "h_prev", (n_hidden,) if single else (x.shape[0], n_hidden))
+    f, _ = get_activation(activation)
+    h = f(params["b"] + h_prev @ params["W"].T + x @ params["U"].T)
+    y = softmax(params["c"] + h @ params["V"].T)
+    return h, y
+
+
+def forward(params, inputs, h0=None) -> SRNCache:
+    """Run the SRN over a batch of token-id sequences.
+
+    ``inputs`` ``(N, T)`` ids in ``[0, M)``; ``h0`` ``(N, U)`` or ``(U,)`` carried
+    state (default zeros). Returns an ``SRNCache`` with ``hidden (N, T, U)`` and
+    ``log_probs (N, T, K)``. The output layer runs as one matrix product over all
+    ``N T`` steps; only the recurrence ``h<t> = tanh(a<t>)`` loops over ``t``.
+    """
+    n_inputs, n_hidden, _ = check_params(params)
+    inputs = as_index_array(inputs, "inputs", n_inputs, (None, None))
+    n, t_len = inputs.shape
+    if t_len == 0:
+        raise ValueError("inputs must hold at least one time step, got shape (N, 0)")
+    dtype = params["W"].dtype
+    h0 = _initial_state(h0, n, n_hidden, dtype)
+    # a<t> without the recurrent term, for every step at once: b + U x<t>
+    hidden = params["U"].T[inputs]
+    hidden += params["b"]
+    w_t = params["W"].T
+    h = h0
+    tmp = np.empty((n, n_hidden), dtype=dtype)
+    for t in range(t_len):
+        np.matmul(h, w_t, out=tmp)
+        h = hidden[:, t]
+        h += tmp
+        np.tanh(h, out=h)
+    logits = hidden.reshape(n * t_len, n_hidden) @ params["V"].T
+    logits += params["c"]
+    log_probs = log_softmax(logits).reshape(n, t_len, -1)
+    return SRNCache(inputs, h0, hidden, log_probs)
+
+
+def cross_entropy(cache: SRNCache, targets) -> float:
+    """Summed cross-entropy ``J = -sum_{n,t} log y<t>[targets[n, t]]``; ``targets`` ``(N, T)``."""
+    n, t_len, k = cache.log_probs.shape
+    targets = as_index_array(targets, "targets", k, (n, t_len))
+    flat = cache.log_probs.reshape(n * t_len, k)
+    return float(-flat[np.arange(n * t_len), targets.reshape(-1)].sum(dtype=np.float64))
+
+
+def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> dict[str, np.ndarray]:
+    """Gradients of ``J`` (summed cross-entropy) for every parameter and for ``h0``.
+
+    ``targets`` ``(N, T)`` ids in ``[0, K)``. Returns a dict with ``"U", "W", "b",
+    "V", "c"`` (the shapes of ``params``) and ``"h0"`` ``(N, U)``.
+
+    Full BPTT (``truncate=None``) sums every path back to ``t = 1`` and into ``h0``.
+    ``truncate=k`` cuts the sequence into blocks of ``k`` steps (counted from the
+    start) and stops the blame at each block boundary, exactly as running
+    ``forward`` block by block and carrying the state without its gradient would;
+    ``h0`` then only receives blame from the first block.
+
+    The blame equations, in row form for each step (``d`` = dJ/d):
+    ``do<t> = y<t> - onehot(target<t>)``, ``dh<t> = do<t> V + da<t+1> W``,
+    ``da<t> = dh<t> (1 - h<t>^2)``; then ``dV = sum_t do<t>^T h<t>``,
+    ``dc = sum_t do<t>``, ``dW = sum_t da<t>^T h<t-1>``, ``dU[:, id] += da<t>``,
+    ``db = sum_t da<t>``, ``dh0 = da<1> W``.
+    """
+    n_inputs, n_hidden, n_outputs = check_params(params)
+    if not isinstance(cache, SRNCache):
+        raise TypeError(f"cache must be the SRNCache that forward returned, got {type(cache).__name__}")
+    n, t_len, _ = cache.hidden.shape
+    targets = as_index_array(targets, "targets", n_outputs, (n, t_len))
+    if truncate is not None:
+        truncate = require_positive_int(truncate, "truncate")
+    dtype = params["W"].dtype
+    hidden = cache.hidden
+    flat_h = hidden.reshape(n * t_len, n_hidden)
+    d_out = np.exp(cache.log_probs).reshape(n * t_len, n_outputs)
+    d_out[np.arange(n * t_len), targets.reshape(-1)] -= 1.0
+    grads = {"V": d_out.T @ flat_h, "c": d_out.sum(axis=0)}
+    # blame on h<t> from the output, for all steps at once; turned into da<t> in place
+    d_a = (d_out @ params["V"]).reshape(n, t_len, n_hidden)
+    w = params["W"]
+    carry = np.zeros((n, n_hidden), dtype=dtype)
+    for t in range(t_len - 1, -1, -1):
+        da_t = d_a[:, t]
+        if truncate is None or (t + 1) % truncate != 0:
+            da_t += carry
+        h_t = hidden[:, t]
+        da_t *= 1.0 - h_t * h_t
+        np.matmul(da_t, w, out=carry)
+    grads["h0"] = carry  # da<1> W: under truncation the first block always reaches h0
+    h_prev = np.concatenate([cache.h0[:, None, :], hidden[:, :-1]], axis=1)
+    flat_da = d_a.reshape(n * t_len, n_hidden)
+    grads["W"] = flat_da.T @ h_prev.reshape(n * t_len, n_hidden)
+    grads["b"] = flat_da.sum(axis=0)
+    d_u = np.zeros((n_inputs, n_hidden), dtype=dtype)
+    np.add.at(d_u, cache.inputs.reshape(-1), flat_da)
+    grads["U"] = np.ascontiguousarray(d_u.T)
+    return {k: grads[k] for k in (*PARAM_NAMES, "h0")}
+
+
+def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = None):
+    """``forward`` + ``cross_entropy`` + ``backward`` in one call.
+
+    Returns ``(J, grads, h_last)``: the summed cross-entropy, the gradient dict of
+    ``backward`` and the final state ``(N, U)`` to carry into the next batch.
+    """
+    cache = forward(params, inputs, h0)
+    loss = cross_entropy(cache, targets)
+    return loss, backward(params, cache, targets, truncate), cache.h_last.copy()
+
+
+def clip_gradients(grads: dict[str, np.ndarray], max_norm: float) -> float:
+    """Scale the parameter gradients in place so their joint norm is at most ``max_norm``.
+
+    Only the keys of ``PARAM_NAMES`` count (not ``h0``). Returns the norm before clipping.
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    norm = float(np.sqrt(sum(float(np.vdot(grads[k], grads[k])) for k in PARAM_NAMES)))
+    if norm > max_norm:
+        for k in PARAM_NAMES:
+            grads[k] *= max_norm / norm
+    return norm
+
+
+class Adam:
+    """Adam (Kingma and Ba) for a parameter dict, updating the arrays in place.
+
+    ``lr`` step size, ``betas`` decay rates of the first and second moment
+    estimates, ``eps`` added to the root of the second moment.
+    """
+
+    def __init__(self, params: dict[str, np.ndarray], lr: float = 0.01,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        if not lr > 0:
+            raise ValueError(f"lr must be positive, got {lr!r}")
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.m = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
+        self.v = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
+        self.t = 0
+
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        """One update of every array in ``params`` from the matching ``grads`` entry."""
+        self.t += 1
+        b1, b2 = self.betas
+        scale = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        for k in PARAM_NAMES:
+            g, m, v = grads[k], self.m[k], self.v[k]
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            params[k] -= scale * m / (np.sqrt(v) + self.eps)
+
+
+def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
+    """Steepest descent, the lecture's update: ``theta <- theta - lr * dJ/dtheta`` in place."""
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr!r}")
+    for k in PARAM_NAMES:
+        params[k] -= lr * grads[k]

@@ -1,0 +1,239 @@
+"""helpers.data: registry, verified cache, mirror, downloads and their failures.
+
+Most tests use a small fake registry and mirror in a temporary folder, and a
+loopback HTTP server for the download path, so they run offline and fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import json
+import socket
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from helpers import data
+
+REQUIRED = {"pride_and_prejudice", "tinyshakespeare", "names", "air_passengers",
+            "daily_min_temperatures"}
+
+
+def sha256(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+@pytest.fixture
+def fake(tmp_path, monkeypatch):
+    """A registry with one text file and one two-file folder, a mirror holding them,
+    and an empty cache; returns a namespace of paths and payloads."""
+    payloads = {"story.txt": "\ufeffIt is a truth.\r\nThe end.\n".encode(),
+                "names/Alpha.txt": b"Ann\nBob\n\n", "names/Beta.txt": b" Cy \n"}
+    mirror = tmp_path / "mirror"
+    for rel, payload in payloads.items():
+        (mirror / rel).parent.mkdir(parents=True, exist_ok=True)
+        (mirror / rel).write_bytes(payload)
+    reg = {
+        "story": {"description": "d", "licence": "l", "files": {
+            "story.txt": {"sha256": sha256(payloads["story.txt"]),
+                          "urls": ["http://127.0.0.1:9/story.txt"]}}},
+        "names": {"description": "d", "licence": "l", "folder": "names", "files": {
+            rel: {"sha256": sha256(p), "urls": [f"http://127.0.0.1:9/{rel}"]}
+            for rel, p in payloads.items() if rel.startswith("names/")}},
+    }
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(data, "registry", lambda: reg)
+    monkeypatch.setattr(data, "TEXT_DATASETS", ("story",))
+    monkeypatch.setenv(data.CACHE_ENV, str(cache))
+    monkeypatch.setenv(data.MIRROR_ENV, str(mirror))
+
+    class Fake:
+        pass
+
+    f = Fake()
+    f.mirror, f.cache, f.reg, f.payloads = mirror, cache, reg, payloads
+    return f
+
+
+def test_registry_lists_the_course_datasets_with_hashes_and_urls():
+    reg = data.registry()
+    assert REQUIRED <= set(reg)
+    for name, entry in reg.items():
+        assert entry["licence"] and entry["description"], name
+        for rel, info in entry["files"].items():
+            assert len(info["sha256"]) == 64, rel
+            assert all(u.startswith("https://") for u in info["urls"]), rel
+    assert len(reg["names"]["files"]) == 18
+
+
+def test_real_registry_matches_the_offline_mirror(course_mirror):
+    for entry in data.registry().values():
+        for rel, info in entry["files"].items():
+            payload = (course_mirror / rel).read_bytes()
+            assert sha256(payload) == info["sha256"], f"{rel} in {course_mirror} differs"
+
+
+def test_loaders_on_the_real_data(course_mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv(data.MIRROR_ENV, str(course_mirror))
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path))
+    text = data.load_text("pride_and_prejudice")
+    assert "It is a truth universally acknowledged" in text and not text.startswith("\ufeff")
+    assert len(data.load_text("tinyshakespeare")) == 1_115_394
+    names = data.load_names()
+    assert len(names) == 18 and sum(map(len, names.values())) == 20_074
+    assert "" not in names["English"]
+    dates, values = data.load_series("air_passengers")
+    assert dates.shape == values.shape == (144,) and values[0] == 112.0
+    assert dates.dtype == np.dtype("datetime64[D]")
+    dates, values = data.load_series("daily_min_temperatures")
+    assert values.shape == (3650,) and values.dtype == np.float64
+
+
+def test_fetch_from_mirror_then_from_cache(fake):
+    p = data.path("story")
+    assert p == fake.cache / "story.txt" and p.read_bytes() == fake.payloads["story.txt"]
+    (fake.mirror / "story.txt").unlink()  # the cached, verified copy is enough now
+    assert data.path("story") == p
+
+
+def test_load_text_drops_bom_and_normalises_newlines(fake):
+    assert data.load_text("story") == "It is a truth.\nThe end.\n"
+
+
+def test_folder_dataset_returns_the_folder(fake):
+    folder = data.path("names")
+    assert folder == fake.cache / "names"
+    assert data.load_names() == {"Alpha": ["Ann", "Bob"], "Beta": ["Cy"]}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit"])
+def test_corrupted_cache_file_is_replaced(fake, damage):
+    p = data.path("story")
+    original = p.read_bytes()
+    p.write_bytes(original[:5] if damage == "truncate" else original.replace(b"end", b"END"))
+    assert data.path("story").read_bytes() == original
+
+
+def test_corrupted_mirror_file_is_refused_and_not_cached(fake):
+    (fake.mirror / "story.txt").write_bytes(b"tampered")
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.path("story")
+    message = str(err.value)
+    assert "story.txt" in message and str(fake.mirror) in message
+    assert fake.reg["story"]["files"]["story.txt"]["sha256"] in message
+    assert "by hand" in message
+    assert not (fake.cache / "story.txt").exists()
+    assert list(fake.cache.glob("*")) == []  # no temporary file left behind
+
+
+def test_missing_mirror_file_names_file_and_place(fake):
+    (fake.mirror / "story.txt").unlink()
+    with pytest.raises(data.DataUnavailableError, match="not in the mirror") as err:
+        data.path("story")
+    assert str(fake.cache / "story.txt") in str(err.value)
+
+
+def test_unknown_name_lists_known_names(fake):
+    with pytest.raises(ValueError, match="unknown dataset 'shakespeare'.*names, story"):
+        data.path("shakespeare")
+    with pytest.raises(TypeError):
+        data.path(3)
+
+
+def test_load_functions_reject_the_wrong_kind_of_dataset(fake):
+    with pytest.raises(ValueError, match="not a text dataset"):
+        data.load_text("names")
+    with pytest.raises(ValueError, match="not a time series"):
+        data.load_series("story")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    files: dict[str, bytes] = {}
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        body = self.files.get(self.path.lstrip("/"))
+        self.send_response(200 if body is not None else 404)
+        self.end_headers()
+        self.wfile.write(body or b"not found")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server(fake):
+    _Handler.files = dict(fake.payloads)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _point_urls(fake, base):
+    for entry in fake.reg.values():
+        for rel, info in entry["files"].items():
+            info["urls"] = [f"{base}/missing/{rel}", f"{base}/{rel}"]
+
+
+def test_download_tries_urls_in_order(fake, http_server, monkeypatch):
+    monkeypatch.delenv(data.MIRROR_ENV)
+    _point_urls(fake, http_server)
+    assert data.path("story").read_bytes() == fake.payloads["story.txt"]
+
+
+def test_download_with_wrong_hash_is_refused(fake, http_server, monkeypatch):
+    monkeypatch.delenv(data.MIRROR_ENV)
+    _point_urls(fake, http_server)
+    _Handler.files["story.txt"] = b"a different text"
+    with pytest.raises(data.DataUnavailableError, match="hash"):
+        data.path("story")
+    assert not (fake.cache / "story.txt").exists()
+
+
+def test_unreachable_url_fails_fast_with_instructions(fake, monkeypatch):
+    monkeypatch.delenv(data.MIRROR_ENV)
+    with socket.socket() as s:  # a port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/story.txt"
+    fake.reg["story"]["files"]["story.txt"]["urls"] = [url]
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.path("story")
+    message = str(err.value)
+    assert url in message and "by hand" in message and data.MIRROR_ENV in message
+
+
+def test_silent_server_times_out_instead_of_hanging(fake, monkeypatch):
+    monkeypatch.delenv(data.MIRROR_ENV)
+    monkeypatch.setenv(data.TIMEOUT_ENV, "1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts connections but never answers
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/story.txt"
+        fake.reg["story"]["files"]["story.txt"]["urls"] = [url]
+        start = time.monotonic()
+        with pytest.raises(data.DataUnavailableError, match="imed out"):
+            data.path("story")
+        assert time.monotonic() - start < 15, "a silent server must not hang the loader"
+    finally:
+        listener.close()
+
+
+def test_bad_timeout_setting_is_explained(fake, monkeypatch):
+    monkeypatch.delenv(data.MIRROR_ENV)
+    monkeypatch.setenv(data.TIMEOUT_ENV, "soon")
+    with pytest.raises(ValueError, match="RNN_COURSE_DATA_TIMEOUT must be a number"):
+        data.path("story")
+
+
+def test_registry_file_is_the_one_the_readme_describes(repo_root):
+    reg = json.loads((repo_root / "data" / "registry.json").read_text())
+    readme = (repo_root / "data" / "README.md").read_text()
+    for name in reg:
+        assert name in readme, f"data/README.md does not mention {name}"
