@@ -189,3 +189,15 @@ def load_series(name: str) -> tuple[np.ndarray, np.ndarray]:
     dates = np.array([r[0] for r in rows], dtype="datetime64[D]")
     values = np.array([float(r[1]) for r in rows])
     return dates, values
+
+
+def main() -> None:
+    """``python -m helpers.data``: fetch and verify every dataset, one line each."""
+    for name in dataset_names():
+        files = registry()[name]["files"]
+        path(name)
+        print(f"{name}: {len(files)} file(s) verified in {cache_dir()}")
+
+
+if __name__ == "__main__":
+    main()

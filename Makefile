@@ -1,0 +1,46 @@
+# The course's commands. `make lab` and `make test` are the quick start; every target
+# creates .venv and installs the pinned requirements first if that has not been done.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+SUBMISSIONS ?=
+GRADE_TIMEOUT ?= 300
+
+.PHONY: setup lab test data notebooks student grade benchmarks clean-generated
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install everything (pinned)
+
+lab: setup ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+test: setup ## unit tests, notebook contract, nbval on every notebook, grading and browser tests
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest -n 2 --dist loadfile
+
+data: setup ## fetch and verify every dataset into data/ (for offline classrooms)
+	$(PY) -m helpers.data
+
+notebooks: setup ## re-execute every notebook in place and store its outputs
+	$(PY) -m tools.notebooks execute
+
+student: setup ## write student versions (solutions and hidden tests removed) to release/
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading student
+
+grade: setup ## autograde SUBMISSIONS=<folder>/<student>/<notebook>.ipynb into grading/grades.csv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading grade "$(SUBMISSIONS)" --timeout $(GRADE_TIMEOUT)
+
+benchmarks: setup ## print the speed figures (see benchmarks/)
+	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean-generated: ## delete generated student versions, grading folders and run outputs
+	rm -rf release grading outputs

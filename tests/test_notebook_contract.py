@@ -1,0 +1,178 @@
+"""Every notebook against the notebook contract (../shared/COURSE_GUIDE.md, section 3).
+
+Cheap structural checks, no kernel: nbval executes the notebooks separately.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+MACHINE_PATH = re.compile(r"(/work/|/tmp/|/root/|/home/\w+/|/Users/\w+/|[A-Z]:\\\\Users)")
+NBGRADER_KEYS = {"grade", "grade_id", "locked", "schema_version", "solution", "task"}
+
+
+def load(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def graded(nb):
+    """(answer cells, test cells) by nbgrader metadata."""
+    answers, tests = [], []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            answers.append(cell)
+        elif meta.get("grade"):
+            tests.append(cell)
+    return answers, tests
+
+
+def is_exercise_notebook(path: Path) -> bool:
+    return int(path.name[:2]) >= 1
+
+
+ids = [p.name for p in NOTEBOOKS]
+
+
+def test_there_are_notebooks_with_unique_numbers():
+    assert NOTEBOOKS, "no notebooks found"
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert len(set(numbers)) == len(numbers), f"two notebooks share a number: {numbers}"
+    assert NOTEBOOKS[0].name == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_file_name_and_format(path):
+    assert NAME.match(path.name), f"{path.name}: expected NN_lower_snake_case.ipynb"
+    nb = load(path)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_opening_and_closing_sections(path):
+    nb = load(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "start with a # title"
+    text = markdown(nb).lower()
+    for needed in ("why this matters", "learning objectives", "prerequisites", "estimated time",
+                   "## summary", "what's next"):
+        assert needed in text, f"{path.name}: no '{needed}' in the markdown"
+    assert text.index("learning objectives") < text.index("## summary")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_setup_cell_comes_first(path):
+    first_code = code_cells(load(path))[0].source
+    assert "setup_notebook(" in first_code and "from helpers" in first_code, \
+        f"{path.name}: the first code cell must import from helpers and call setup_notebook()"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_executed_in_order_with_outputs_and_no_errors(path):
+    cells = code_cells(load(path))
+    counts = [c.execution_count for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), \
+        f"{path.name}: execution counts {counts}; re-run with `make notebooks`"
+    assert any(c.outputs for c in cells), f"{path.name}: stored without outputs"
+    for cell in cells:
+        for out in cell.outputs:
+            assert out.output_type != "error", f"{path.name}: stored error {out.get('ename')}"
+            if out.output_type == "stream" and out.name == "stderr":
+                assert "Warning" not in out.text, f"{path.name}: a warning is stored: {out.text[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_machine_paths(path):
+    match = MACHINE_PATH.search(path.read_text(encoding="utf-8"))
+    assert not match, f"{path.name} contains a machine path: {match.group(0)}..."
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if is_exercise_notebook(p)],
+                         ids=[p.name for p in NOTEBOOKS if is_exercise_notebook(p)])
+def test_parameters_cell(path):
+    tagged = [c for c in code_cells(load(path)) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: expected one cell tagged `parameters`, found {len(tagged)}"
+    assert re.search(r"^[A-Z_][A-Z0-9_]* *=", tagged[0].source, re.M), \
+        "the parameters cell should assign UPPER_CASE budgets"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if is_exercise_notebook(p)],
+                         ids=[p.name for p in NOTEBOOKS if is_exercise_notebook(p)])
+def test_at_least_three_autograded_exercises(path):
+    answers, tests = graded(load(path))
+    autograded = [c for c in tests if c.cell_type == "code" and c.metadata.nbgrader.get("points", 0) > 0]
+    assert len(autograded) >= 3, f"{path.name}: {len(autograded)} autograded test cells, need >= 3"
+    assert len([a for a in answers if a.cell_type == "code"]) >= 3
+    for cell in autograded:
+        src = cell.source
+        hidden = src.find("### BEGIN HIDDEN TESTS")
+        assert hidden > 0 and "### END HIDDEN TESTS" in src, \
+            f"{cell.metadata.nbgrader['grade_id']}: needs a hidden-tests block"
+        visible = src[:hidden]
+        assert re.search(r"\bassert\b|check_\w+\(", visible), \
+            f"{cell.metadata.nbgrader['grade_id']}: needs visible checks before the hidden ones"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_nbgrader_metadata_is_complete_and_unique(path):
+    nb = load(path)
+    seen = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if "### BEGIN SOLUTION" in cell.source or "### BEGIN HIDDEN TESTS" in cell.source:
+            assert meta, f"{path.name}: a cell has solution/hidden markers but no nbgrader metadata"
+        if not meta:
+            continue
+        assert NBGRADER_KEYS <= set(meta), f"{path.name}: nbgrader metadata lacks {NBGRADER_KEYS - set(meta)}"
+        assert meta["schema_version"] == 3
+        assert meta["grade_id"] not in seen, f"{path.name}: grade_id {meta['grade_id']} used twice"
+        seen.add(meta["grade_id"])
+        if meta["solution"] and cell.cell_type == "code":
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+            assert not meta["locked"], "answer cells must stay editable"
+        if meta["grade"] and not meta["solution"]:
+            assert meta["locked"] and meta.get("points", 0) > 0
+
+
+def test_start_here_links_every_notebook():
+    start = markdown(load(ROOT / "notebooks" / "00_start_here.ipynb"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"({path.name})" in start, f"00_start_here.ipynb does not link {path.name}"
+        assert f"notebooks/{path.name}" in readme, f"README.md series map lacks {path.name}"
+    for target in re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", start):
+        assert (ROOT / "notebooks" / target).exists(), f"00 links {target}, which does not exist"
+
+
+def test_contract_checks_catch_a_broken_notebook(tmp_path):
+    """The checks above must be able to fail: an unexecuted copy with an error and a path does."""
+    nb = load(ROOT / "notebooks" / "00_start_here.ipynb")
+    cell = code_cells(nb)[1]
+    cell.execution_count = None
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="", traceback=[])]
+    nb.cells[0].source = "Untitled"
+    broken = tmp_path / "99_broken.ipynb"
+    nbformat.write(nb, broken)
+    for check in (test_executed_in_order_with_outputs_and_no_errors, test_opening_and_closing_sections):
+        with pytest.raises(AssertionError):
+            check(broken)
+    broken.write_text(json.dumps({"x": "/root/secret"}))
+    with pytest.raises(AssertionError):
+        test_no_machine_paths(broken)
