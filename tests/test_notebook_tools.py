@@ -5,15 +5,17 @@ import pytest
 
 from tools import notebooks
 
-SCRIPT = '''# %% [markdown]
+NBGRADER = ('{"grade": false, "grade_id": "ex", "locked": false, "schema_version": 3, '
+            '"solution": true, "task": false}')
+SCRIPT = f"""# %% [markdown]
 # # A title
 
 # %% tags=["parameters"]
 EPOCHS = 2
 
-# %% nbgrader={"grade": false, "grade_id": "ex", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% nbgrader={NBGRADER}
 print(EPOCHS * 21)
-'''
+"""
 
 
 def test_import_then_execute(tmp_path):

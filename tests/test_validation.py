@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from helpers.validation import (as_float_array, as_index_array, format_shape, require_positive_int,
-                                shape_matches)
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    format_shape,
+    require_positive_int,
+    shape_matches,
+)
 
 
 def test_format_shape_and_match():
