@@ -237,3 +237,10 @@ def test_registry_file_is_the_one_the_readme_describes(repo_root):
     readme = (repo_root / "data" / "README.md").read_text()
     for name in reg:
         assert name in readme, f"data/README.md does not mention {name}"
+
+
+def test_make_data_entry_point_fetches_everything(fake, capsys):
+    data.main()
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"names: 2 file(s) verified in {fake.cache}", f"story: 1 file(s) verified in {fake.cache}"]
+    assert (fake.cache / "names" / "Beta.txt").exists() and (fake.cache / "story.txt").exists()
