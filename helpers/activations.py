@@ -13,21 +13,35 @@ import numpy as np
 from helpers.validation import as_float_array
 
 
+def _sigmoid(v: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(v))  # never overflows
+    return np.where(v >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative(y: np.ndarray) -> np.ndarray:
+    return y * (1.0 - y)
+
+
+def _tanh_derivative(y: np.ndarray) -> np.ndarray:
+    return (1.0 + y) * (1.0 - y)
+
+
+def _identity(v: np.ndarray) -> np.ndarray:
+    return v.copy()
+
+
+def _ones(y: np.ndarray) -> np.ndarray:
+    return np.ones_like(y)
+
+
 def sigmoid(v):
     """Logistic sigmoid ``y = 1 / (1 + exp(-v))``, computed without overflow for large ``|v|``."""
-    v = as_float_array(v, "v")
-    out = np.empty_like(v)
-    pos = v >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-v[pos]))
-    ev = np.exp(v[~pos])
-    out[~pos] = ev / (1.0 + ev)
-    return out
+    return _sigmoid(as_float_array(v, "v"))
 
 
 def sigmoid_derivative_from_output(y):
     """``dy/dv = y (1 - y)`` for the logistic sigmoid, given its output ``y`` in [0, 1]."""
-    y = as_float_array(y, "y")
-    return y * (1.0 - y)
+    return _sigmoid_derivative(as_float_array(y, "y"))
 
 
 def tanh(v):
@@ -37,18 +51,17 @@ def tanh(v):
 
 def tanh_derivative_from_output(y):
     """``dy/dv = (1 + y)(1 - y)`` for tanh, given its output ``y`` in [-1, 1]."""
-    y = as_float_array(y, "y")
-    return (1.0 + y) * (1.0 - y)
+    return _tanh_derivative(as_float_array(y, "y"))
 
 
 def linear(v):
     """Identity ``y = v`` (a linear output unit)."""
-    return as_float_array(v, "v").copy()
+    return _identity(as_float_array(v, "v"))
 
 
 def linear_derivative_from_output(y):
     """``dy/dv = 1`` for a linear unit (ones of ``y``'s shape)."""
-    return np.ones_like(as_float_array(y, "y"))
+    return _ones(as_float_array(y, "y"))
 
 
 ACTIVATIONS = {
@@ -57,16 +70,34 @@ ACTIVATIONS = {
     "linear": (linear, linear_derivative_from_output),
 }
 
+UNCHECKED_ACTIVATIONS = {
+    "sigmoid": (_sigmoid, _sigmoid_derivative),
+    "tanh": (np.tanh, _tanh_derivative),
+    "linear": (_identity, _ones),
+}
+
 
 def get_activation(name: str):
-    """Return ``(function, derivative_from_output)`` for ``'sigmoid'``, ``'tanh'`` or ``'linear'``."""
+    """Return ``(function, derivative_from_output)`` for ``'sigmoid'``, ``'tanh'`` or
+    ``'linear'``; an unknown name raises ``ValueError`` listing the known ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
     return ACTIVATIONS[name]
 
 
+def get_unchecked_activation(name: str):
+    """Like ``get_activation``, but the pair skips input validation: for inner training
+    loops whose arrays were validated once, where the checks would dominate the time.
+    The functions take and return float ndarrays of any shape."""
+    get_activation(name)
+    return UNCHECKED_ACTIVATIONS[name]
+
+
 def log_softmax(o, axis: int = -1):
-    """``log softmax(o)`` along ``axis``, stable for large logits: ``o - max - log sum exp(o - max)``."""
+    """``log softmax(o)`` along ``axis``, stable for large logits:
+    ``o - max - log sum exp(o - max)``. Same shape as ``o``."""
     o = as_float_array(o, "o")
     if o.ndim == 0:
         raise ValueError("o must have at least one dimension, got a scalar")

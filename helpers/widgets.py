@@ -37,3 +37,170 @@ def neuron_explorer(v: float = 0.0):
 
     slider.observe(update, names="value")
     return widgets.VBox([slider, readout])
+
+
+def activation_curve(name: str, v_min: float = -5.0, v_max: float = 5.0, n: int = 201):
+    """Core of ``activation_explorer``: an activation and its derivative over an input range.
+
+    ``name``: ``'sigmoid'``, ``'tanh'`` or ``'linear'``; ``v_min < v_max`` finite; ``n >= 2``
+    points. Returns ``(v, y, dy_dv)``, three arrays of shape ``(n,)``, the derivative
+    computed from the output ``y`` as backpropagation does.
+    """
+    from helpers.activations import get_activation
+    from helpers.validation import require_positive_int
+
+    function, derivative_from_output = get_activation(name)
+    for label, value in (("v_min", v_min), ("v_max", v_max)):
+        if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+            raise TypeError(f"{label} must be a real number, got {type(value).__name__}")
+        if not np.isfinite(value):
+            raise ValueError(f"{label} must be finite, got {value}")
+    if not v_min < v_max:
+        raise ValueError(f"need v_min < v_max, got v_min={v_min}, v_max={v_max}")
+    if require_positive_int(n, "n") < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    v = np.linspace(float(v_min), float(v_max), n)
+    y = function(v)
+    return v, y, derivative_from_output(y)
+
+
+def activation_explorer(name: str = "sigmoid", v_range: tuple[float, float] = (-5.0, 5.0)):
+    """A dropdown of activation functions and a range slider for ``v``; redraws the
+    function and its derivative (from ``activation_curve``). Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from helpers.activations import ACTIVATIONS
+
+    choice = widgets.Dropdown(options=sorted(ACTIVATIONS), value=name, description="f")
+    span = widgets.FloatRangeSlider(value=v_range, min=-10.0, max=10.0, step=0.5,
+                                    description="v range", continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(_=None):
+        v, y, dy = activation_curve(choice.value, *span.value)
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(6, 3))
+            ax.plot(v, y, label=f"{choice.value}(v)")
+            ax.plot(v, dy, "--", label="derivative from the output")
+            ax.set_xlabel("activity v")
+            ax.legend()
+            plt.show()
+
+    choice.observe(redraw, names="value")
+    span.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([choice, span]), out])
+
+
+def temperature_probabilities(logits, temperature: float) -> np.ndarray:
+    """Core of ``temperature_explorer``: ``softmax(logits / temperature)``.
+
+    ``logits``: shape ``(K,)``, finite; ``temperature > 0``. Low temperatures sharpen the
+    distribution towards the largest logit, high ones flatten it towards uniform.
+    Returns a ``(K,)`` array of probabilities summing to 1.
+    """
+    from helpers.activations import softmax
+    from helpers.validation import as_float_array
+
+    logits = as_float_array(logits, "logits", shape=(None,))
+    if logits.size == 0:
+        raise ValueError("logits must hold at least one value, got shape (0,)")
+    if isinstance(temperature, bool) or not isinstance(temperature,
+                                                       int | float | np.floating | np.integer):
+        raise TypeError(f"temperature must be a real number, got {type(temperature).__name__}")
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be positive and finite, got {temperature}")
+    return softmax(logits / float(temperature))
+
+
+def temperature_explorer(logits, labels, temperature: float = 1.0):
+    """A temperature slider (log scale, 0.1 to 10) that redraws ``P(y|x)`` for ``logits``
+    ``(K,)`` as a bar chart with the ``K`` ``labels``. Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import probability_bars
+
+    labels = [str(label) for label in labels]
+    if len(labels) != np.size(logits):
+        raise ValueError(f"need one label per logit: {np.size(logits)} logits, "
+                         f"{len(labels)} labels")
+    slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
+                                    description="temperature", continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(_=None):
+        p = temperature_probabilities(logits, slider.value)
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(6, 2.8))
+            probability_bars(ax, p, labels)
+            ax.set_ylabel("probability")
+            ax.set_title(f"softmax(o / {slider.value:.2f})")
+            plt.show()
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, out])
+
+
+def srn_time_step(input_tokens, hidden, probs, labels, t: int, top: int = 3) -> dict:
+    """Core of ``srn_time_stepper``: what an SRN sees, holds and predicts at step ``t``.
+
+    ``input_tokens``: the ``T`` input tokens (strings); ``hidden`` ``(T, U)`` states
+    ``h<1..T>``; ``probs`` ``(T, K)`` output distributions; ``labels``: the ``K``
+    output tokens; ``0 <= t < T``. Returns a dict with ``input`` (token at ``t``),
+    ``context`` (tokens up to ``t``), ``hidden`` ``(U,)``, ``probs`` ``(K,)`` and
+    ``top``: the ``top`` most likely next tokens as ``[(token, probability), ...]``.
+    """
+    from helpers.validation import as_float_array
+
+    input_tokens = [str(tok) for tok in input_tokens]
+    n_steps = len(input_tokens)
+    hidden = as_float_array(hidden, "hidden", (n_steps, None))
+    probs = as_float_array(probs, "probs", (n_steps, len(labels)))
+    if isinstance(t, bool) or not isinstance(t, int | np.integer) or not 0 <= t < n_steps:
+        raise ValueError(f"t must be an integer in [0, {n_steps}), got {t!r}")
+    order = np.argsort(-probs[t], kind="stable")[:top]
+    return {
+        "input": input_tokens[t],
+        "context": input_tokens[: t + 1],
+        "hidden": hidden[t],
+        "probs": probs[t],
+        "top": [(str(labels[k]), float(probs[t, k])) for k in order],
+    }
+
+
+def srn_time_stepper(input_tokens, hidden, probs, labels):
+    """A slider over the time step ``t`` that redraws the input token, the hidden
+    state ``h<t>`` (bars) and the output distribution ``y<t>`` (bars over ``labels``),
+    from ``srn_time_step``. Arguments as there. Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    n_steps = len(input_tokens)
+    slider = widgets.IntSlider(value=0, min=0, max=n_steps - 1, description="time step t",
+                               continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(_=None):
+        view = srn_time_step(input_tokens, hidden, probs, labels, slider.value)
+        with out:
+            out.clear_output(wait=True)
+            fig, (ax_h, ax_y) = plt.subplots(1, 2, figsize=(9, 2.8))
+            ax_h.bar(np.arange(view["hidden"].size), view["hidden"], color="tab:purple")
+            ax_h.set_ylim(-1.05, 1.05)
+            ax_h.set_title(f"h<{slider.value + 1}> after reading {view['input']!r}")
+            ax_h.set_xlabel("hidden unit")
+            ax_y.bar(np.arange(len(labels)), view["probs"], color="tab:blue")
+            ax_y.set_xticks(np.arange(len(labels)), [str(s) for s in labels], rotation=45)
+            ax_y.set_ylim(0, 1)
+            ax_y.set_title("y: next-token distribution")
+            fig.suptitle(" ".join(view["context"]), fontsize=10)
+            plt.show()
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, out])

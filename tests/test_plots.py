@@ -1,0 +1,43 @@
+"""helpers.plots: the network diagram and the probability bar chart draw what they say."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers.plots import draw_network, probability_bars
+
+
+def test_draw_network_draws_every_unit_and_weight():
+    fig, ax = plt.subplots()
+    draw_network(ax, (1, 4, 4, 1), ["x", "h1", "h2", "y"])
+    assert len(ax.lines) == 4 + 16 + 4
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 10
+    assert [t.get_text() for t in ax.texts] == ["x", "h1", "h2", "y"]
+    plt.close(fig)
+
+
+def test_probability_bars_marks_argmax_and_target():
+    fig, ax = plt.subplots()
+    probability_bars(ax, [0.1, 0.7, 0.2], labels=["a", "b", "c"], target=2)
+    bars = ax.patches
+    assert [round(b.get_height(), 6) for b in bars] == [0.1, 0.7, 0.2]
+    colours = [b.get_facecolor() for b in bars]
+    assert colours[1] != colours[0] == colours[2]
+    assert bars[2].get_linewidth() == 2.0 and bars[0].get_linewidth() != 2.0
+    assert ax.get_ylim() == (0.0, 1.0)
+    plt.close(fig)
+
+
+def test_bad_input():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="one name per layer: 3 layers, 2 names"):
+        draw_network(ax, (1, 2, 1), ["a", "b"])
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be a positive integer"):
+        draw_network(ax, (1, 0, 1))
+    with pytest.raises(ValueError, match="one label per probability: 3 probabilities, 2 labels"):
+        probability_bars(ax, [0.2, 0.3, 0.5], labels=["a", "b"])
+    with pytest.raises(ValueError, match=r"probabilities must have shape \(\*,\)"):
+        probability_bars(ax, np.ones((2, 2)) / 4)
+    with pytest.raises(ValueError, match="probabilities must be finite"):
+        probability_bars(ax, [np.nan, 1.0])
+    plt.close(fig)
