@@ -8,6 +8,15 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 
+def _scalar(value) -> float:
+    """``value`` as a float, or a ``TypeError`` that says ``f`` must return one number."""
+    arr = np.asarray(value)
+    if arr.size != 1 or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"f() must return one number (the cost), got {type(value).__name__} "
+                        f"of shape {arr.shape} and dtype {arr.dtype}")
+    return float(arr.reshape(()))
+
+
 def numeric_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Centred-difference gradient of the scalar ``f()`` with respect to the array ``x``.
 
@@ -28,9 +37,9 @@ def numeric_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -
     for i in range(flat.size):
         saved = flat[i]
         flat[i] = saved + eps
-        f_plus = float(f())
+        f_plus = _scalar(f())
         flat[i] = saved - eps
-        f_minus = float(f())
+        f_minus = _scalar(f())
         flat[i] = saved
         grad.reshape(-1)[i] = (f_plus - f_minus) / (2 * eps)
     return grad

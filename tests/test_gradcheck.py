@@ -49,3 +49,12 @@ def test_bad_input_gets_clear_errors():
         gradient_errors(lambda: 0.0, {"a": np.zeros(1), "b": np.zeros(1)}, {"a": np.zeros(1)})
     with pytest.raises(ValueError, match=r"gradient for a has shape \(2,\), parameter has \(1,\)"):
         gradient_errors(lambda: 0.0, {"a": np.zeros(1)}, {"a": np.zeros(2)})
+
+
+def test_numeric_gradient_needs_a_scalar_cost():
+    x = np.ones(3)
+    with pytest.raises(TypeError, match=r"f\(\) must return one number.*shape \(3,\)"):
+        numeric_gradient(lambda: x * 2, x)
+    with pytest.raises(TypeError, match="must return one number"):
+        numeric_gradient(lambda: "cost", x)
+    assert numeric_gradient(lambda: np.array([[np.sum(x**2)]]), x) == pytest.approx(2 * x)
