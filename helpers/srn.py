@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.activations import get_activation, log_softmax, softmax
+from helpers.activations import get_activation, softmax
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
@@ -40,18 +40,19 @@ class SRNCache(NamedTuple):
     """What ``forward`` keeps for ``backward``.
 
     ``inputs`` ``(N, T)`` token ids; ``h0`` ``(N, U)`` initial state; ``hidden``
-    ``(N, T, U)`` states ``h<1..T>``; ``log_probs`` ``(N, T, K)`` = ``log y<t>``.
+    ``(N, T, U)`` states ``h<1..T>``; ``probs`` ``(N, T, K)`` the outputs ``y<t>``
+    (each row sums to 1).
     """
 
     inputs: np.ndarray
     h0: np.ndarray
     hidden: np.ndarray
-    log_probs: np.ndarray
+    probs: np.ndarray
 
     @property
-    def probs(self) -> np.ndarray:
-        """Output distributions ``y<t>``, ``(N, T, K)``; each row sums to 1."""
-        return np.exp(self.log_probs)
+    def log_probs(self) -> np.ndarray:
+        """``log y<t>``, ``(N, T, K)``."""
+        return np.log(self.probs)
 
     @property
     def h_last(self) -> np.ndarray:
@@ -139,7 +140,7 @@ def forward(params, inputs, h0=None) -> SRNCache:
 
     ``inputs`` ``(N, T)`` ids in ``[0, M)``; ``h0`` ``(N, U)`` or ``(U,)`` carried
     state (default zeros). Returns an ``SRNCache`` with ``hidden (N, T, U)`` and
-    ``log_probs (N, T, K)``. The output layer runs as one matrix product over all
+    ``probs (N, T, K)``. The output layer runs as one matrix product over all
     ``N T`` steps; only the recurrence ``h<t> = tanh(a<t>)`` loops over ``t``.
     """
     n_inputs, n_hidden, _ = check_params(params)
@@ -160,18 +161,34 @@ def forward(params, inputs, h0=None) -> SRNCache:
         h = hidden[:, t]
         h += tmp
         np.tanh(h, out=h)
-    logits = hidden.reshape(n * t_len, n_hidden) @ params["V"].T
-    logits += params["c"]
-    log_probs = log_softmax(logits).reshape(n, t_len, -1)
-    return SRNCache(inputs, h0, hidden, log_probs)
+    probs = hidden.reshape(n * t_len, n_hidden) @ params["V"].T
+    probs += params["c"]
+    _softmax_rows_in_place(probs)
+    return SRNCache(inputs, h0, hidden, probs.reshape(n, t_len, -1))
+
+
+def _softmax_rows_in_place(o: np.ndarray) -> None:
+    """``o <- softmax(o)`` along the last axis of a 2-D array, in place.
+
+    The same stable computation as ``helpers.activations.softmax`` (subtract the row
+    maximum, exponentiate, normalise) without its temporary copies: for the
+    ``(5000, 1016)`` logits of notebook 04 the output layer is most of the work.
+    """
+    o -= o.max(axis=1, keepdims=True)
+    np.exp(o, out=o)
+    o /= o.sum(axis=1, keepdims=True)
 
 
 def cross_entropy(cache: SRNCache, targets) -> float:
-    """Summed cross-entropy ``J = -sum_{n,t} log y<t>[targets[n, t]]``; ``targets`` ``(N, T)``."""
-    n, t_len, k = cache.log_probs.shape
+    """Summed cross-entropy ``J = -sum_{n,t} log y<t>[targets[n, t]]``; ``targets`` ``(N, T)``.
+
+    A probability that underflowed to 0 counts as the dtype's smallest normal number
+    (about 1e-38 in float32), so ``J`` stays finite."""
+    n, t_len, k = cache.probs.shape
     targets = as_index_array(targets, "targets", k, (n, t_len))
-    flat = cache.log_probs.reshape(n * t_len, k)
-    return float(-flat[np.arange(n * t_len), targets.reshape(-1)].sum(dtype=np.float64))
+    picked = cache.probs.reshape(n * t_len, k)[np.arange(n * t_len), targets.reshape(-1)]
+    tiny = np.finfo(picked.dtype).tiny
+    return float(-np.log(np.maximum(picked, tiny)).sum(dtype=np.float64))
 
 
 def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> dict[str, np.ndarray]:
@@ -202,29 +219,48 @@ def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> d
     dtype = params["W"].dtype
     hidden = cache.hidden
     flat_h = hidden.reshape(n * t_len, n_hidden)
-    d_out = np.exp(cache.log_probs).reshape(n * t_len, n_outputs)
-    d_out[np.arange(n * t_len), targets.reshape(-1)] -= 1.0
-    grads = {"V": d_out.T @ flat_h, "c": d_out.sum(axis=0)}
-    # blame on h<t> from the output, for all steps at once; turned into da<t> in place
-    d_a = (d_out @ params["V"]).reshape(n, t_len, n_hidden)
+    # do<t> = y<t> - onehot(target<t>), formed in the cache's probs and undone after use
+    d_out = cache.probs.reshape(n * t_len, n_outputs)
+    rows, cols = np.arange(n * t_len), targets.reshape(-1)
+    picked = d_out[rows, cols]
+    d_out[rows, cols] = picked - 1.0
+    try:
+        grads = {"V": d_out.T @ flat_h, "c": d_out.sum(axis=0)}
+        # blame on h<t> from the output, for all steps at once; turned into da<t> in place
+        d_a = (d_out @ params["V"]).reshape(n, t_len, n_hidden)
+    finally:
+        d_out[rows, cols] = picked
     w = params["W"]
     carry = np.zeros((n, n_hidden), dtype=dtype)
+    tanh_slope = hidden * hidden  # 1 - h<t>^2 for all steps at once, formed in place
+    np.subtract(1.0, tanh_slope, out=tanh_slope)
     for t in range(t_len - 1, -1, -1):
         da_t = d_a[:, t]
         if truncate is None or (t + 1) % truncate != 0:
             da_t += carry
-        h_t = hidden[:, t]
-        da_t *= 1.0 - h_t * h_t
+        da_t *= tanh_slope[:, t]
         np.matmul(da_t, w, out=carry)
     grads["h0"] = carry  # da<1> W: under truncation the first block always reaches h0
     h_prev = np.concatenate([cache.h0[:, None, :], hidden[:, :-1]], axis=1)
     flat_da = d_a.reshape(n * t_len, n_hidden)
     grads["W"] = flat_da.T @ h_prev.reshape(n * t_len, n_hidden)
     grads["b"] = flat_da.sum(axis=0)
-    d_u = np.zeros((n_inputs, n_hidden), dtype=dtype)
-    np.add.at(d_u, cache.inputs.reshape(-1), flat_da)
-    grads["U"] = np.ascontiguousarray(d_u.T)
+    grads["U"] = _sum_rows_by_id(flat_da, cache.inputs.reshape(-1), n_inputs).T.copy()
     return {k: grads[k] for k in (*PARAM_NAMES, "h0")}
+
+
+def _sum_rows_by_id(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:
+    """``out[i] = sum of rows[j] with ids[j] == i``, shape ``(n_ids, rows.shape[1])``.
+
+    Equivalent to ``np.add.at(out, ids, rows)`` (the one-hot product ``X^T rows``) but
+    several times faster: sort the ids once, then add up each run of equal ids.
+    """
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))
+    out = np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
+    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    return out
 
 
 def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = None):
@@ -288,3 +324,37 @@ def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: fl
         raise ValueError(f"lr must be positive, got {lr!r}")
     for k in PARAM_NAMES:
         params[k] -= lr * grads[k]
+
+
+def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]:
+    """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the
+    new state ``(U,)``. ``h=None`` is the zero state. Matches the signature that
+    ``helpers.text.generate`` expects of ``step``."""
+    n_inputs, n_hidden, _ = check_params(params)
+    token_id = int(as_index_array(token_id, "token_id", n_inputs, ()))
+    dtype = params["W"].dtype
+    h = np.zeros(n_hidden, dtype=dtype) if h is None else as_float_array(h, "h", (n_hidden,))
+    h = np.tanh(params["b"] + params["W"] @ h + params["U"][:, token_id])
+    return softmax(params["c"] + params["V"] @ h), h
+
+
+def train_epoch(params, optimizer, inputs, targets, seq_len: int, max_norm: float | None = None,
+                h0=None) -> float:
+    """One pass over ``(N, S)`` streams in truncated-BPTT chunks of ``seq_len`` steps.
+
+    ``inputs``/``targets`` come from ``helpers.text.contiguous_streams``; the state is
+    carried from chunk to chunk (starting from ``h0``, default zeros) without its
+    gradient, and ``optimizer.step(params, grads)`` runs after every chunk (e.g. an
+    ``Adam``), after clipping the gradient norm to ``max_norm`` when given.
+    Returns the summed training cross-entropy of the epoch.
+    """
+    from helpers.text import bptt_chunks
+
+    total, h = 0.0, h0
+    for x, y in bptt_chunks(inputs, targets, seq_len):
+        loss, grads, h = loss_and_gradients(params, x, y, h)
+        if max_norm is not None:
+            clip_gradients(grads, max_norm)
+        optimizer.step(params, grads)
+        total += loss
+    return total

@@ -1,0 +1,79 @@
+"""Train the course's numpy SRN on the lecture's Pride and Prejudice task and time it.
+
+Task (notebook 04): the first 5,000 word/punctuation tokens from "It is a truth
+universally acknowledged", a 64-unit tanh SRN with softmax output predicting the
+next token; J = summed cross-entropy over the whole sequence, evaluated after each
+epoch by one forward pass from a zero state. Training: float32, Adam, the text cut
+into contiguous streams and read in truncated-BPTT chunks with the state carried.
+
+Prints, as its last lines, ``epochs_to_J_2310``, ``seconds_to_J_2310`` and
+``seconds_to_J_760`` (training wall time, the per-epoch J evaluations excluded;
+their time is printed separately). Run: ``python benchmarks/pride_prejudice_srn.py``.
+Threads: a budget of 2, of which numpy's BLAS uses 1 (see below); run with
+``OPENBLAS_NUM_THREADS=2`` to give BLAS both.
+"""
+
+import os
+
+# A 2-thread budget. numpy's BLAS gets one of the two threads: for the SRN's matrix sizes a
+# second BLAS thread costs more in synchronisation than it saves (measured 2.5x to 10x
+# slower on a 2-core machine, worse when the cores are shared).
+for _var, _default in (("OMP_NUM_THREADS", "2"), ("MKL_NUM_THREADS", "2"),
+                       ("OPENBLAS_NUM_THREADS", "1")):
+    os.environ.setdefault(_var, _default)
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from helpers import data, srn  # noqa: E402
+from helpers.text import Vocabulary, contiguous_streams, word_tokens_from  # noqa: E402
+
+FIRST_LINE = "It is a truth universally acknowledged"
+N_WORDS, N_HIDDEN = 5000, 64
+N_STREAMS, SEQ_LEN, LR = 10, 25, 0.015  # as notebook 04
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-epochs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    tokens = word_tokens_from(data.load_text("pride_and_prejudice"), FIRST_LINE, N_WORDS)
+    vocab = Vocabulary(tokens)
+    ids = vocab.encode(tokens)
+    whole_x, whole_y = ids[None, :-1], ids[None, 1:]
+    inputs, targets = contiguous_streams(ids, N_STREAMS)
+    params = srn.init_params(len(vocab), N_HIDDEN, len(vocab), np.random.default_rng(args.seed),
+                             dtype=np.float32)
+    optimizer = srn.Adam(params, lr=LR)
+    print(f"vocabulary: {len(vocab)} tokens, sequence: {ids.size} tokens, "
+          f"BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}")
+    train_s = eval_s = 0.0
+    hit = {}
+    for epoch in range(1, args.max_epochs + 1):
+        t0 = time.perf_counter()
+        srn.train_epoch(params, optimizer, inputs, targets, SEQ_LEN)
+        t1 = time.perf_counter()
+        loss = srn.cross_entropy(srn.forward(params, whole_x), whole_y)
+        t2 = time.perf_counter()
+        train_s += t1 - t0
+        eval_s += t2 - t1
+        for bound in (2310.0, 760.0):
+            if loss <= bound and bound not in hit:
+                hit[bound] = (epoch, train_s)
+        if epoch == 1 or epoch % 5 == 0 or loss <= 760.0:
+            print(f"epoch {epoch:4d}  J = {loss:9.1f}  train {train_s:6.2f} s  eval {eval_s:5.2f} s",
+                  flush=True)
+        if 760.0 in hit:
+            break
+    if 2310.0 not in hit or 760.0 not in hit:
+        raise SystemExit(f"J did not reach the bounds in {args.max_epochs} epochs (J = {loss:.1f})")
+    print(f"epochs_to_J_2310: {hit[2310.0][0]}")
+    print(f"seconds_to_J_2310: {hit[2310.0][1]:.2f}")
+    print(f"seconds_to_J_760: {hit[760.0][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
