@@ -17,9 +17,10 @@ below); ``OPENBLAS_NUM_THREADS=2`` gives numpy both.
 
 import os
 
-# A 2-thread budget. numpy's BLAS gets one of the two threads: for the SRN's matrix sizes a
-# second BLAS thread costs more in synchronisation than it saves (measured 2.5x to 10x
-# slower on a 2-core machine, worse when the cores are shared).
+# A 2-thread budget; numpy's BLAS gets one thread. With two, OpenBLAS's worker threads keep
+# spinning after each call and take the cores from torch's next step in the interleaved
+# rounds (measured: torch on 2 threads fell from about 120k to 82k chars/s while numpy gained
+# little), which would flatter numpy. One BLAS thread is the conservative comparison.
 for _var, _default in (("OMP_NUM_THREADS", "2"), ("MKL_NUM_THREADS", "2"),
                        ("OPENBLAS_NUM_THREADS", "1")):
     os.environ.setdefault(_var, _default)

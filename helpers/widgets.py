@@ -121,7 +121,7 @@ def temperature_explorer(logits, labels, temperature: float = 1.0):
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from helpers.plots import probability_bars
+    from helpers.plotting import probability_bars
 
     labels = [str(label) for label in labels]
     if len(labels) != np.size(logits):

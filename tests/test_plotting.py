@@ -1,10 +1,10 @@
-"""helpers.plots: the network diagram and the probability bar chart draw what they say."""
+"""helpers.plotting: the network diagram and the probability bar chart draw what they say."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers.plots import draw_network, probability_bars
+from helpers.plotting import draw_network, probability_bars
 
 
 def test_draw_network_draws_every_unit_and_weight():
@@ -40,4 +40,11 @@ def test_bad_input():
         probability_bars(ax, np.ones((2, 2)) / 4)
     with pytest.raises(ValueError, match="probabilities must be finite"):
         probability_bars(ax, [np.nan, 1.0])
+    plt.close(fig)
+
+
+def test_probability_bars_rejects_a_target_outside_the_classes():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"target must be a class index in \[0, 3\), got 3"):
+        probability_bars(ax, [0.2, 0.3, 0.5], target=3)
     plt.close(fig)
