@@ -54,15 +54,6 @@ def check_cost(cost: str, output_activation: str) -> None:
                          f"got {output_activation!r}")
 
 
-def one_hot(labels, n_classes: int) -> np.ndarray:
-    """One-hot targets: integer ``labels`` of shape ``(N,)`` -> float array ``(N, n_classes)``."""
-    n_classes = require_positive_int(n_classes, "n_classes")
-    labels = as_index_array(labels, "labels", upper=n_classes, shape=(None,))
-    out = np.zeros((labels.size, n_classes))
-    out[np.arange(labels.size), labels] = 1.0
-    return out
-
-
 class MLP:
     """A fully connected feed-forward network (see the module docstring for the notation).
 

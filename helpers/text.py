@@ -111,15 +111,6 @@ class Vocabulary:
         return [self.tokens[i] for i in ids]
 
 
-def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
-    """One-hot codes: ids of any shape ``S`` in ``[0, size)`` -> array ``S + (size,)``."""
-    size = require_positive_int(size, "size")
-    ids = as_index_array(ids, "ids", size)
-    out = np.zeros(ids.shape + (size,), dtype=dtype)
-    np.put_along_axis(out, ids[..., None], 1, axis=-1)
-    return out
-
-
 def contiguous_streams(ids, n_streams: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut a long id sequence ``(L,)`` into ``n_streams`` contiguous rows for batching.
 

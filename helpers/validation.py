@@ -78,7 +78,7 @@ def as_index_array(x, name: str, upper: int, shape: Sequence[int | None] | None 
         )
     if arr.size and (arr.min() < 0 or arr.max() >= upper):
         bad = arr.min() if arr.min() < 0 else arr.max()
-        raise ValueError(f"{name} must hold ids in [0, {upper}), found {int(bad)}")
+        raise ValueError(f"{name} must hold values in [0, {upper}), found {int(bad)}")
     return arr.astype(np.int64, copy=False)
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from helpers.activations import sigmoid, softmax
-from helpers.mlp import MLP, error_rate, gradient_check, one_hot, rmse, train
+from helpers.encoding import one_hot
+from helpers.mlp import MLP, error_rate, gradient_check, rmse, train
 
 ARCHITECTURES = [
     ((1, 4, 4, 4, 1), ("tanh", "tanh", "tanh", "linear"), "mse"),
@@ -174,7 +175,7 @@ def test_wrong_input_and_target_shapes():
         net.backward(ys, np.zeros((5, 1)))
     with pytest.raises(ValueError, match=r"labels must have shape \(2,\)"):
         error_rate(np.zeros((2, 3)), [0, 1, 2])
-    with pytest.raises(ValueError, match=r"labels must hold ids in \[0, 3\), found 3"):
+    with pytest.raises(ValueError, match=r"ids must hold values in \[0, 3\), found 3"):
         one_hot([0, 3], 3)
 
 

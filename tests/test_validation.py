@@ -46,7 +46,7 @@ def test_non_numeric_input_gets_type_error(bad):
 def test_index_array_range_and_dtype():
     assert as_index_array([0, 3], "ids", upper=4).dtype == np.int64
     assert as_index_array(np.array([1.0, 2.0]), "ids", upper=4).tolist() == [1, 2]
-    with pytest.raises(ValueError, match=r"ids must hold ids in \[0, 4\), found 4"):
+    with pytest.raises(ValueError, match=r"ids must hold values in \[0, 4\), found 4"):
         as_index_array([0, 4], "ids", upper=4)
     with pytest.raises(ValueError, match="found -1"):
         as_index_array([-1], "ids", upper=4)
