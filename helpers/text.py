@@ -189,7 +189,9 @@ def word_tokens_from(text: str, start: str, n_tokens: int) -> list[str]:
     """The first ``n_tokens`` word/punctuation tokens of ``text`` from the first
     occurrence of ``start`` on (e.g. a novel's first sentence, skipping its preface)."""
     n_tokens = require_positive_int(n_tokens, "n_tokens")
-    at = text.find(start) if isinstance(text, str) else -1
+    if not isinstance(text, str) or not isinstance(start, str):
+        raise TypeError(f"text and start must be str, got {type(text).__name__} and {type(start).__name__}")
+    at = text.find(start)
     if at < 0:
         raise ValueError(f"start text {start!r} does not occur in the text")
     tokens = tokenize_words(text[at:])[:n_tokens]

@@ -108,3 +108,16 @@ def test_softmax_backward_is_the_jacobian_product():
 def test_softmax_backward_checks_shapes():
     with pytest.raises(ValueError, match=r"blame must have shape \(2, 3\), got shape \(3, 2\)"):
         softmax_backward(np.full((2, 3), 1 / 3), np.zeros((3, 2)))
+
+
+def test_unchecked_pair_computes_the_same_values():
+    from helpers.activations import get_activation, get_unchecked_activation
+
+    v = np.linspace(-30, 30, 61)
+    for name in ("sigmoid", "tanh", "linear"):
+        f, df = get_activation(name)
+        uf, udf = get_unchecked_activation(name)
+        np.testing.assert_allclose(uf(v), f(v), rtol=1e-15, atol=0)
+        np.testing.assert_allclose(udf(f(v)), df(f(v)), rtol=1e-15, atol=0)
+    with pytest.raises(ValueError, match="unknown activation"):
+        get_unchecked_activation("relu6")

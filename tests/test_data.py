@@ -244,3 +244,18 @@ def test_make_data_entry_point_fetches_everything(fake, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == [f"names: 2 file(s) verified in {fake.cache}", f"story: 1 file(s) verified in {fake.cache}"]
     assert (fake.cache / "names" / "Beta.txt").exists() and (fake.cache / "story.txt").exists()
+
+
+def test_names_cache_and_mirror_settings(fake, monkeypatch):
+    assert data.dataset_names() == ["names", "story"]
+    assert data.cache_dir() == fake.cache.resolve()
+    assert data.mirror_dir() == fake.mirror.resolve()
+    monkeypatch.setenv(data.MIRROR_ENV, "  ")
+    assert data.mirror_dir() is None
+    monkeypatch.delenv(data.CACHE_ENV)
+    assert data.cache_dir() == data.ROOT / "data"
+
+
+def test_fetch_all_gets_every_dataset(fake):
+    paths = data.fetch_all()
+    assert paths == {"names": fake.cache / "names", "story": fake.cache / "story.txt"}

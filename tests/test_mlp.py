@@ -209,3 +209,14 @@ def test_bad_training_settings():
         net.step({k: v for k, v in grads.items() if k != "b2"}, 0.1)
     with pytest.raises(ValueError, match=r"grads\['w1'\] must have shape \(2, 3\)"):
         net.step({**grads, "w1": np.zeros((3, 2))}, 0.1)
+
+
+def test_check_cost_names_the_choices():
+    from helpers.mlp import check_cost
+
+    check_cost("mse", "sigmoid")
+    check_cost("cross_entropy", "softmax")
+    with pytest.raises(ValueError, match="cost must be one of"):
+        check_cost("hinge", "linear")
+    with pytest.raises(ValueError, match="needs a 'softmax' output layer, got 'sigmoid'"):
+        check_cost("cross_entropy", "sigmoid")

@@ -48,3 +48,14 @@ def test_probability_bars_rejects_a_target_outside_the_classes():
     with pytest.raises(ValueError, match=r"target must be a class index in \[0, 3\), got 3"):
         probability_bars(ax, [0.2, 0.3, 0.5], target=3)
     plt.close(fig)
+
+
+def test_course_style_is_applied():
+    import matplotlib as mpl
+
+    from helpers.plotting import COURSE_STYLE, use_course_style
+
+    mpl.rcdefaults()
+    use_course_style()
+    assert mpl.rcParams["figure.dpi"] == COURSE_STYLE["figure.dpi"]
+    assert mpl.rcParams["axes.spines.top"] is False

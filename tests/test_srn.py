@@ -267,3 +267,17 @@ def test_sum_rows_by_id_equals_add_at():
     expected = np.zeros((12, 3))
     np.add.at(expected, ids, rows)
     np.testing.assert_allclose(srn._sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)
+
+
+def test_train_epoch_lowers_the_loss_on_a_repeating_sequence():
+    rng = np.random.default_rng(0)
+    ids = np.tile(np.arange(4), 60)
+    inputs, targets = ids[None, :-1].repeat(2, axis=0), ids[None, 1:].repeat(2, axis=0)
+    params = srn.init_params(4, 8, 4, rng)
+    optimizer = srn.Adam(params, lr=0.05)
+    first = srn.train_epoch(params, optimizer, inputs, targets, seq_len=10)
+    for _ in range(5):
+        last = srn.train_epoch(params, optimizer, inputs, targets, seq_len=10, max_norm=5.0)
+    assert last < 0.2 * first
+    with pytest.raises(ValueError, match="seq_len must be a positive integer"):
+        srn.train_epoch(params, optimizer, inputs, targets, seq_len=0)

@@ -13,6 +13,7 @@ from helpers.text import (
     sample_from,
     tokenize_chars,
     tokenize_words,
+    word_tokens_from,
 )
 
 
@@ -115,3 +116,16 @@ def test_generate_with_the_srn_matches_greedy_forward():
     out = generate(lambda t, h: srn.predict_step(params, t, h), [2, 4], 3)
     cache = srn.forward(params, np.array([out[:-1]]))
     assert out[2:] == cache.probs[0, 1:].argmax(-1).tolist()
+
+
+def test_word_tokens_from_skips_to_the_start_and_counts_tokens():
+    text = "PREFACE. Ignore me.\nIt is a truth, sir. More words follow here."
+    assert word_tokens_from(text, "It is", 6) == ["It", "is", "a", "truth", ",", "sir"]
+    with pytest.raises(ValueError, match="'Once upon' does not occur"):
+        word_tokens_from(text, "Once upon", 3)
+    with pytest.raises(ValueError, match="only 12 tokens after 'It is', fewer than n_tokens=50"):
+        word_tokens_from(text, "It is", 50)
+    with pytest.raises(TypeError, match="must be str"):
+        word_tokens_from(b"It is", "It is", 2)
+    with pytest.raises(ValueError, match="n_tokens must be a positive integer"):
+        word_tokens_from(text, "It is", 0)
