@@ -3,9 +3,16 @@
 Each check raises ``AssertionError`` (so nbgrader counts the test as failed) with a
 message that names the expected and the actual shape, dtype or value, plus an
 optional hint. On success nothing is printed; call ``passed`` to say so.
+
+``check_own_work`` is the one guard every notebook uses to refuse an exercise answer
+that calls the course's helpers (or another forbidden library) instead of doing the work.
 """
 
 from __future__ import annotations
+
+import builtins
+import dis
+import types
 
 import numpy as np
 
@@ -79,3 +86,113 @@ def check_close(actual, expected, name: str = "your answer", rtol: float = 1e-6,
 def passed(message: str = "All visible tests passed.") -> None:
     """Print a one-line success message for the learner."""
     print(f"\u2714 {message}")
+
+
+_ATTRIBUTE_OPS = {"LOAD_ATTR", "LOAD_METHOD"}
+
+
+def _origin(obj) -> str:
+    """The module an object comes from: a module's own name, else its ``__module__``
+    (for an instance, its class's), else its type's module."""
+    if isinstance(obj, types.ModuleType):
+        return obj.__name__
+    module = getattr(obj, "__module__", None)
+    return module if isinstance(module, str) else type(obj).__module__
+
+
+def _is_from(origin: str, modules: tuple[str, ...]) -> bool:
+    return any(origin == m or origin.startswith(m + ".") for m in modules)
+
+
+def _code_objects(code: types.CodeType):
+    """``code`` and every code object nested in it (inner functions, lambdas, comprehensions)."""
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def _global_references(code: types.CodeType):
+    """Dotted names a code object reads from its globals, e.g. ``'srn.forward'`` for
+    ``srn.forward(...)``, and the names of modules it imports."""
+    for inner in _code_objects(code):
+        chain: list[str] = []
+        for ins in dis.get_instructions(inner):
+            if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+                if chain:
+                    yield ".".join(chain)
+                chain = [ins.argval]
+            elif ins.opname in _ATTRIBUTE_OPS and chain:
+                chain.append(ins.argval)
+            else:
+                if chain:
+                    yield ".".join(chain)
+                    chain = []
+                if ins.opname == "IMPORT_NAME":
+                    yield "import " + ins.argval
+        if chain:
+            yield ".".join(chain)
+
+
+def _resolve(dotted: str, namespace: dict):
+    """The objects along ``dotted`` (``'srn.forward'`` -> ``[srn, srn.forward]``) as far as
+    they exist in ``namespace`` or the builtins."""
+    root, *attributes = dotted.split(".")
+    if root in namespace:
+        obj = namespace[root]
+    elif hasattr(builtins, root):
+        obj = getattr(builtins, root)
+    else:
+        return []
+    found = [obj]
+    for attribute in attributes:
+        try:
+            obj = getattr(obj, attribute)
+        except Exception:  # a missing attribute fails when the answer runs, not here
+            break
+        found.append(obj)
+    return found
+
+
+def check_own_work(func, forbidden: tuple[str, ...] = ("helpers",), name: str | None = None) -> None:
+    """Fail (``AssertionError``) when the answer ``func`` uses code it was meant to write.
+
+    Every global name and attribute chain that ``func`` really reads (in its body,
+    its inner functions, lambdas and comprehensions) is looked up in its globals;
+    if one is a module, function, class or object from a package in ``forbidden``
+    (by default the course's ``helpers``, e.g. ``softmax`` imported from
+    ``helpers.activations`` or ``srn.forward``), the message names it. Functions of
+    the learner's own that ``func`` calls are checked in the same way. Local
+    names never count: an answer may define and call its own ``softmax``.
+    """
+    if isinstance(forbidden, str) or not all(isinstance(m, str) for m in forbidden):
+        raise TypeError(f"forbidden must be a tuple of module names, got {forbidden!r}")
+    label = name or getattr(func, "__name__", "your answer")
+    if not isinstance(func, types.FunctionType):
+        raise AssertionError(f"{label} should be a function defined with `def`, got "
+                             f"{type(func).__name__}")
+    forbidden = tuple(forbidden)
+    todo, seen = [func], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _is_from(_origin(current), forbidden):
+            raise AssertionError(f"{label} is {_origin(current)}.{current.__qualname__} itself: "
+                                 "define your own function and write it with numpy")
+        for dotted in _global_references(current.__code__):
+            if dotted.startswith("import "):
+                module = dotted[len("import "):]
+                if _is_from(module, forbidden):
+                    raise AssertionError(f"{label} imports {module}: write it yourself with numpy")
+                continue
+            for obj in _resolve(dotted, current.__globals__):
+                if _is_from(_origin(obj), forbidden):
+                    via = "" if current is func else f" (through {current.__name__})"
+                    raise AssertionError(
+                        f"{label} uses `{dotted}`{via}, which comes from {_origin(obj)}: "
+                        "write it yourself with numpy; the exercise is to build it, not to "
+                        "call the course's (or a library's) version")
+                if isinstance(obj, types.FunctionType) and obj.__module__ == func.__module__:
+                    todo.append(obj)

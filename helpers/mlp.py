@@ -166,24 +166,28 @@ class MLP:
         (bias subtracted) and the blame handed down is ``dJ/dy_prev = delta w^T``.
         """
         blame = as_float_array(output_blame, "output_blame", shape=ys[-1].shape)
-        return self._backprop(ys, self._delta(len(self.weights), ys[-1], blame))
+        return self.backprop(ys, self.delta(len(self.weights), ys[-1], blame))
 
-    def _delta(self, layer: int, y: np.ndarray, blame: np.ndarray) -> np.ndarray:
-        """``dJ/dv`` of ``layer`` from its outputs ``y`` and its blame ``dJ/dy``."""
+    def delta(self, layer: int, y: np.ndarray, blame: np.ndarray) -> np.ndarray:
+        """``delta = dJ/dv`` of ``layer`` (1 .. L), ``(N, n_layer)``, from its outputs ``y`` and
+        its cost blame ``dJ/dy`` (both ``(N, n_layer)``): ``blame * f'(v)`` with ``f'(v)``
+        computed from ``y`` (e.g. ``y (1 - y)``); a softmax layer applies its full Jacobian."""
         name = self.activations[layer - 1]
         if name == "softmax":
             return softmax_backward(y, blame)
         return blame * get_unchecked_activation(name)[1](y)
 
-    def _backprop(self, ys: list[np.ndarray], delta: np.ndarray) -> dict[str, np.ndarray]:
-        """Gradients of all layers, given ``delta = dJ/dv`` of the output layer."""
+    def backprop(self, ys: list[np.ndarray], delta: np.ndarray) -> dict[str, np.ndarray]:
+        """Gradients of all layers from the outputs ``ys`` of ``forward`` and ``delta = dJ/dv``
+        ``(N, K)`` of the output layer; names as in ``parameters()``."""
+        delta = as_float_array(delta, "delta", shape=ys[-1].shape)
         grads = {}
         for layer in range(len(self.weights), 0, -1):
-            grads[f"w{layer}"] = ys[layer - 1].T @ delta
-            grads[f"b{layer}"] = -delta.sum(axis=0)
+            grads[f"w{layer}"] = ys[layer - 1].T @ delta                # dJ/dw_ij = y_i delta_j
+            grads[f"b{layer}"] = -delta.sum(axis=0)                      # bias subtracted
             if layer > 1:
-                blame = delta @ self.weights[layer - 1].T
-                delta = self._delta(layer - 1, ys[layer - 1], blame)
+                blame = delta @ self.weights[layer - 1].T                # dJ/dy of the layer below
+                delta = self.delta(layer - 1, ys[layer - 1], blame)
         return {name: grads[name] for name in self.parameters()}
 
     def gradients(self, X, T, cost: str = "mse") -> tuple[float, dict[str, np.ndarray]]:
@@ -202,8 +206,8 @@ class MLP:
         J = _cost_value(ys[-1], vs[-1], T, cost)
         blame_or_delta = (ys[-1] - T) / T.shape[0]
         if cost == "mse":
-            return J, self._backprop(ys, self._delta(len(self.weights), ys[-1], blame_or_delta))
-        return J, self._backprop(ys, blame_or_delta)
+            return J, self.backprop(ys, self.delta(len(self.weights), ys[-1], blame_or_delta))
+        return J, self.backprop(ys, blame_or_delta)
 
     def step(self, grads: dict[str, np.ndarray], learning_rate: float) -> None:
         """Steepest descent in place: ``w <- w - eta dJ/dw`` and ``b <- b - eta dJ/db``."""

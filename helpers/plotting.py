@@ -1,5 +1,6 @@
-"""The course's one plotting style, and the small pictures several notebooks draw (a layered
-network diagram, a bar chart of a probability distribution), each on a given ``Axes``."""
+"""The course's one plotting style, and the small pictures several notebooks draw, each on a
+given ``Axes``: a layered network, a bar chart of a probability distribution, a recurrent
+network unrolled in time, a recurrence folded and unfolded, and recurrent depth."""
 
 from __future__ import annotations
 
@@ -78,3 +79,127 @@ def probability_bars(ax, probabilities, labels: Sequence | None = None,
         bars[target].set_linewidth(2.0)
     ax.set_ylim(0, 1)
     ax.grid(axis="x", visible=False)
+
+
+def _node(ax, xy, text: str, colour: str, radius: float = 0.28) -> None:
+    """A labelled circle: one unit, state or signal in a graph drawing."""
+    import matplotlib.pyplot as plt
+
+    ax.add_patch(plt.Circle(xy, radius, color=colour, zorder=2))
+    ax.text(*xy, text, ha="center", va="center", fontsize=9, zorder=3)
+
+
+def _arrow(ax, start, end, label: str = "", colour: str = "black", bend: float = 0.0) -> None:
+    """An arrow between two node centres, stopping at their rims; ``bend`` curves it."""
+    from matplotlib.patches import FancyArrowPatch
+
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color=colour,
+                                 shrinkA=11, shrinkB=11, zorder=1,
+                                 connectionstyle=f"arc3,rad={bend}"))
+    if label:
+        ax.text((start[0] + end[0]) / 2 + 0.08, (start[1] + end[1]) / 2 + 0.06 + 0.5 * bend,
+                label, fontsize=9, color=colour)
+
+
+def _finish(ax, x_range, y_range, title: str) -> None:
+    ax.set_xlim(*x_range)
+    ax.set_ylim(*y_range)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+
+
+def _steps(values, n_steps: int, name: str) -> set[int]:
+    steps = {int(v) for v in values}
+    if any(not 0 <= s < n_steps for s in steps):
+        raise ValueError(f"{name} must be time steps in [0, {n_steps}), got {sorted(steps)}")
+    return steps
+
+
+def draw_unrolled(ax, n_steps: int, inputs, outputs, recurrence: str = "hidden",
+                  title: str = "") -> None:
+    """Draw a recurrent network unrolled over ``n_steps`` time steps on ``ax``.
+
+    ``inputs`` and ``outputs``: the steps (0-based) that have an input ``x`` or an output
+    ``o``; ``recurrence``: ``'hidden'`` joins ``h<t-1> -> h<t>`` (the SRN),
+    ``'output'`` joins ``o<t-1> -> h<t>``. The weights ``U``, ``W``, ``V`` get one colour
+    each, the same at every step, because they are shared.
+    """
+    n_steps = require_positive_int(n_steps, "n_steps")
+    if recurrence not in ("hidden", "output"):
+        raise ValueError(f"recurrence must be 'hidden' or 'output', got {recurrence!r}")
+    inputs, outputs = _steps(inputs, n_steps, "inputs"), _steps(outputs, n_steps, "outputs")
+    for t in range(n_steps):
+        _node(ax, (t, 1), f"h{t + 1}", "#c5b0d5")
+        if t in inputs:
+            _node(ax, (t, 0), f"x{t + 1}", "#aec7e8")
+            _arrow(ax, (t, 0), (t, 1), "U", "tab:blue")
+        if t in outputs:
+            _node(ax, (t, 2), f"o{t + 1}", "#ffbb78")
+            _arrow(ax, (t, 1), (t, 2), "V", "tab:orange")
+        if t > 0 and (recurrence == "hidden" or (t - 1) in outputs):
+            start = (t - 1, 1) if recurrence == "hidden" else (t - 1, 2)
+            _arrow(ax, start, (t, 1), "W", "tab:purple")
+    _finish(ax, (-0.6, n_steps - 0.4), (-0.5, 2.5), title)
+
+
+def draw_folded_and_unfolded(ax_folded, ax_unfolded, n_steps: int = 4,
+                             driven: bool = True) -> None:
+    """Deck 004's two views of one recurrence ``s<t> = f(s<t-1>, x<t>; theta)``.
+
+    ``ax_folded``: the circuit diagram, one state ``s`` with a loop through ``f``;
+    ``ax_unfolded``: the same system unfolded over ``n_steps`` steps, one copy of
+    ``f`` (same parameters ``theta``) per step. ``driven=False`` drops the inputs ``x``
+    (the autonomous system ``s<t> = f(s<t-1>; theta)``).
+    """
+    n_steps = require_positive_int(n_steps, "n_steps")
+    _node(ax_folded, (0, 1), "s", "#c5b0d5")
+    _node(ax_folded, (1, 1), "f", "#dbdb8d", radius=0.2)
+    _arrow(ax_folded, (0, 1), (1, 1), "", "tab:purple", bend=-0.6)
+    _arrow(ax_folded, (1, 1), (0, 1), "", "tab:purple", bend=-0.6)
+    if driven:
+        _node(ax_folded, (1, 0), "x", "#aec7e8")
+        _arrow(ax_folded, (1, 0), (1, 1), "", "tab:blue")
+    _finish(ax_folded, (-0.6, 1.6), (-0.5, 2.3), "folded: s feeds f, f feeds s")
+    for t in range(n_steps):
+        _node(ax_unfolded, (t, 1), f"s{t + 1}", "#c5b0d5")
+        if t:
+            _arrow(ax_unfolded, (t - 1, 1), (t, 1), "f", "tab:purple")
+        if driven:
+            _node(ax_unfolded, (t, 0), f"x{t + 1}", "#aec7e8")
+            _arrow(ax_unfolded, (t, 0), (t, 1), "", "tab:blue")
+    _finish(ax_unfolded, (-0.6, n_steps - 0.4), (-0.5, 2.3),
+            f"unfolded over {n_steps} steps: the same f (same theta) at every arrow")
+
+
+def draw_depth(ax, layers_above: int = 0, layers_between_states: int = 1, title: str = "") -> None:
+    """Two time steps of a recurrent network, to show deck 004's two depths.
+
+    ``layers_above``: extra layers between the state ``h`` and the output ``o`` of a step
+    (0 for the SRN); the feed-forward depth, the longest path from ``x<t>`` to ``o<t>``,
+    is ``2 + layers_above``. ``layers_between_states``: layers on the path from ``h<t>``
+    to ``h<t+1>``, the recurrent depth (1 for the SRN).
+    """
+    above = int(layers_above)
+    if isinstance(layers_above, bool) or above != layers_above or above < 0:
+        raise ValueError(f"layers_above must be a non-negative integer, got {layers_above!r}")
+    depth = require_positive_int(layers_between_states, "layers_between_states")
+    gap = depth + 1.2
+    for t in range(2):
+        x0 = t * gap
+        _node(ax, (x0, -1), f"x{t + 1}", "#aec7e8")
+        _node(ax, (x0, 0), f"h{t + 1}", "#c5b0d5")
+        _arrow(ax, (x0, -1), (x0, 0), "", "tab:blue")
+        for k in range(1, above + 1):
+            _node(ax, (x0, k), "", "#dbdb8d", radius=0.18)
+            _arrow(ax, (x0, k - 1), (x0, k), "", "tab:orange")
+        _node(ax, (x0, above + 1), f"o{t + 1}", "#ffbb78")
+        _arrow(ax, (x0, above), (x0, above + 1), "", "tab:orange")
+    path = [(0, 0)] + [(i * gap / depth, 0.6) for i in range(1, depth)] + [(gap, 0)]
+    for k, (start, end) in enumerate(zip(path[:-1], path[1:], strict=True)):
+        if k:
+            _node(ax, start, "", "#dbdb8d", radius=0.18)
+        _arrow(ax, start, end, "", "tab:purple")
+    # at least the extent of depth 3, so that small networks are drawn at the same scale
+    _finish(ax, (-0.6, max(gap, 4.2) + 0.6), (-1.5, max(above, 2) + 1.5),
+            title or f"feed-forward depth {2 + above}, recurrent depth {depth}")

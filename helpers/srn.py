@@ -318,6 +318,19 @@ class Adam:
             params[k] -= scale * m / (np.sqrt(v) + self.eps)
 
 
+def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
+    """The step size for ``epoch`` (1 .. ``n_epochs``) of a cosine schedule: ``lr`` in the
+    first epoch, falling smoothly towards 0 by the last, ``lr (1 + cos(pi (epoch - 1) /
+    n_epochs)) / 2``. A longer budget keeps the step large for longer."""
+    if not (isinstance(lr, int | float | np.floating) and np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    n_epochs = require_positive_int(n_epochs, "n_epochs")
+    epoch = require_positive_int(epoch, "epoch")
+    if epoch > n_epochs:
+        raise ValueError(f"epoch must be in [1, n_epochs={n_epochs}], got {epoch}")
+    return float(lr) * 0.5 * (1.0 + np.cos(np.pi * (epoch - 1) / n_epochs))
+
+
 def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
     """Steepest descent, the lecture's update: ``theta <- theta - lr * dJ/dtheta`` in place."""
     if not lr > 0:
@@ -338,15 +351,24 @@ def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]
     return softmax(params["c"] + params["V"] @ h), h
 
 
+class EpochResult(NamedTuple):
+    """What ``train_epoch`` returns: ``loss``, the summed training cross-entropy of the
+    epoch, and ``h_last`` ``(N, U)``, the state of every stream after its last chunk."""
+
+    loss: float
+    h_last: np.ndarray
+
+
 def train_epoch(params, optimizer, inputs, targets, seq_len: int, max_norm: float | None = None,
-                h0=None) -> float:
+                h0=None) -> EpochResult:
     """One pass over ``(N, S)`` streams in truncated-BPTT chunks of ``seq_len`` steps.
 
     ``inputs``/``targets`` come from ``helpers.text.contiguous_streams``; the state is
     carried from chunk to chunk (starting from ``h0``, default zeros) without its
     gradient, and ``optimizer.step(params, grads)`` runs after every chunk (e.g. an
     ``Adam``), after clipping the gradient norm to ``max_norm`` when given.
-    Returns the summed training cross-entropy of the epoch.
+    Returns an ``EpochResult`` (the summed training cross-entropy and the final states;
+    ``next_stream_states`` turns those into the next epoch's ``h0``).
     """
     from helpers.text import bptt_chunks
 
@@ -357,4 +379,16 @@ def train_epoch(params, optimizer, inputs, targets, seq_len: int, max_norm: floa
             clip_gradients(grads, max_norm)
         optimizer.step(params, grads)
         total += loss
-    return total
+    return EpochResult(total, h)
+
+
+def next_stream_states(h_last) -> np.ndarray:
+    """Initial states for the next pass over contiguous streams, ``(N, U)``.
+
+    Stream ``i + 1`` of ``contiguous_streams`` starts where stream ``i`` ends, so its
+    next initial state is the state stream ``i`` ended with (row ``i`` of ``h_last``);
+    stream 0 starts the text and gets zeros. Training then sees, at every position, a
+    state close to the one a single pass over the whole text would carry there.
+    """
+    h_last = as_float_array(h_last, "h_last", (None, None))
+    return np.concatenate([np.zeros_like(h_last[:1]), h_last[:-1]])

@@ -59,3 +59,79 @@ def test_dtype_check():
 def test_passed_prints_a_tick(capsys):
     passed("well done")
     assert capsys.readouterr().out == "\u2714 well done\n"
+
+
+# --- check_own_work: the one guard against answers that call the course's helpers ---
+
+from helpers import srn  # noqa: E402
+from helpers.activations import softmax  # noqa: E402
+from helpers.feedback import check_own_work  # noqa: E402
+
+
+def _own_softmax_answer(o):
+    def softmax(z):  # the learner's own softmax, with the helper's name
+        e = np.exp(z - z.max())
+        return e / e.sum()
+    return softmax(o)
+
+
+def _calls_helper_softmax(o):
+    return softmax(o)
+
+
+def _calls_module_function(x, params):
+    return srn.forward(params, x)
+
+
+def _learner_wrapper(o):
+    return _calls_helper_softmax(o)
+
+
+def _imports_inside(o):
+    from helpers.activations import softmax as s
+    return s(o)
+
+
+def _uses_torch(o):
+    import torch
+    return torch.softmax(torch.tensor(o), 0).numpy()
+
+
+def _stub(o):
+    raise NotImplementedError()
+
+
+def test_own_work_accepts_an_answer_with_its_own_softmax_and_a_stub():
+    check_own_work(_own_softmax_answer)
+    check_own_work(_stub)
+    check_own_work(lambda v: np.tanh(v) * 2)
+
+
+@pytest.mark.parametrize("answer, named", [
+    (_calls_helper_softmax, "`softmax`, which comes from helpers.activations"),
+    (_calls_module_function, "`srn.forward`, which comes from helpers.srn"),
+    (_learner_wrapper, "through _calls_helper_softmax"),
+    (_imports_inside, "imports helpers.activations"),
+])
+def test_own_work_refuses_answers_that_use_helpers(answer, named):
+    with pytest.raises(AssertionError) as err:
+        check_own_work(answer)
+    assert named in str(err.value) and answer.__name__ in str(err.value)
+
+
+def test_own_work_refuses_a_helper_assigned_as_the_answer():
+    with pytest.raises(AssertionError, match="helpers.activations.softmax itself"):
+        check_own_work(softmax, name="next_token_distribution")
+
+
+def test_own_work_can_forbid_other_libraries():
+    check_own_work(_uses_torch)
+    with pytest.raises(AssertionError, match="imports torch"):
+        check_own_work(_uses_torch, forbidden=("helpers", "torch"))
+
+
+def test_own_work_bad_arguments():
+    with pytest.raises(AssertionError, match="defined with `def`"):
+        check_own_work(None, name="answer")
+    with pytest.raises(TypeError, match="tuple of module names"):
+        check_own_work(_stub, forbidden="helpers")

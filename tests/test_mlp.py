@@ -198,3 +198,15 @@ def test_check_cost_names_the_choices():
         check_cost("hinge", "linear")
     with pytest.raises(ValueError, match="needs a 'softmax' output layer, got 'sigmoid'"):
         check_cost("cross_entropy", "sigmoid")
+
+
+def test_backprop_is_public_and_checks_the_delta_shape():
+    net = MLP((3, 4, 2), ("tanh", "linear"), np.random.default_rng(0))
+    X, T = np.random.default_rng(1).normal(size=(5, 3)), np.random.default_rng(2).normal(size=(5, 2))
+    ys, _ = net.forward(X)
+    grads = net.backprop(ys, (ys[-1] - T) / 5)
+    _, expected = net.gradients(X, T, "mse")
+    for name in expected:
+        np.testing.assert_allclose(grads[name], expected[name], atol=1e-14)
+    with pytest.raises(ValueError, match=r"delta must have shape \(5, 2\), got shape \(5, 3\)"):
+        net.backprop(ys, np.zeros((5, 3)))

@@ -59,3 +59,62 @@ def test_course_style_is_applied():
     use_course_style()
     assert mpl.rcParams["figure.dpi"] == COURSE_STYLE["figure.dpi"]
     assert mpl.rcParams["axes.spines.top"] is False
+
+
+def _circles(ax):
+    return [p for p in ax.patches if isinstance(p, plt.Circle)]
+
+
+def _arrow_colours(ax):
+    from matplotlib.patches import FancyArrowPatch
+    return [p.get_edgecolor() for p in ax.patches if isinstance(p, FancyArrowPatch)]
+
+
+def test_draw_unrolled_draws_the_shared_weights_once_per_step():
+    from helpers.plotting import draw_unrolled
+
+    fig, ax = plt.subplots()
+    draw_unrolled(ax, 4, range(4), [3], "hidden", "many-to-one")
+    assert len(_circles(ax)) == 4 + 4 + 1
+    labels = [t.get_text() for t in ax.texts]
+    assert labels.count("U") == 4 and labels.count("W") == 3 and labels.count("V") == 1
+    assert ax.get_title() == "many-to-one"
+    fig2, ax2 = plt.subplots()
+    draw_unrolled(ax2, 4, range(4), [1], "output")  # o -> h needs an output at t-1
+    assert [t.get_text() for t in ax2.texts].count("W") == 1
+    with pytest.raises(ValueError, match="recurrence must be"):
+        draw_unrolled(ax2, 3, [0], [0], "both")
+    with pytest.raises(ValueError, match=r"outputs must be time steps in \[0, 3\)"):
+        draw_unrolled(ax2, 3, [0], [3])
+    plt.close("all")
+
+
+def test_draw_folded_and_unfolded():
+    from helpers.plotting import draw_folded_and_unfolded
+
+    fig, (left, right) = plt.subplots(1, 2)
+    draw_folded_and_unfolded(left, right, n_steps=5)
+    assert len(_circles(left)) == 3 and len(_circles(right)) == 10
+    assert [t.get_text() for t in right.texts].count("f") == 4
+    fig, (left, right) = plt.subplots(1, 2)
+    draw_folded_and_unfolded(left, right, n_steps=3, driven=False)
+    assert len(_circles(right)) == 3
+    with pytest.raises(ValueError, match="n_steps must be a positive integer"):
+        draw_folded_and_unfolded(left, right, n_steps=0)
+    plt.close("all")
+
+
+def test_draw_depth_counts_the_layers_on_each_path():
+    from helpers.plotting import draw_depth
+
+    fig, ax = plt.subplots()
+    draw_depth(ax, layers_above=2, layers_between_states=3)
+    # 2 steps x (x, h, o, 2 layers above) + 2 layers between the states
+    assert len(_circles(ax)) == 2 * 5 + 2
+    assert ax.get_title() == "feed-forward depth 4, recurrent depth 3"
+    assert len(_arrow_colours(ax)) == 2 * 4 + 3
+    with pytest.raises(ValueError, match="layers_above must be a non-negative integer"):
+        draw_depth(ax, layers_above=-1)
+    with pytest.raises(ValueError, match="layers_between_states must be a positive integer"):
+        draw_depth(ax, layers_between_states=0)
+    plt.close("all")
