@@ -20,8 +20,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## create .venv and install everything (pinned)
 
-lab: setup ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+# the learner's JupyterLab hides nbgrader's teacher tools (tools/learner_lab); TEACHER=1 keeps them.
+# As root (containers, Binder-style images, classroom VMs) JupyterLab needs --allow-root.
+LAB_CONFIG := $(if $(TEACHER),,JUPYTER_CONFIG_PATH="$(abspath tools/learner_lab)")
+LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
+lab: setup ## open JupyterLab on the notebooks (TEACHER=1: with nbgrader's teacher tools)
+	$(LAB_CONFIG) $(BIN)/jupyter lab $(LAB_ROOT) notebooks/
 
 test: setup ## unit tests, notebook contract, nbval on every notebook, grading and browser tests
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest -n 2 --dist loadfile

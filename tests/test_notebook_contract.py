@@ -176,3 +176,72 @@ def test_contract_checks_catch_a_broken_notebook(tmp_path):
     broken.write_text(json.dumps({"x": "/root/secret"}))
     with pytest.raises(AssertionError):
         test_no_machine_paths(broken)
+
+
+def parameters_cell(nb) -> str:
+    tagged = [c for c in code_cells(nb) if "parameters" in c.metadata.get("tags", [])]
+    return tagged[0].source if tagged else ""
+
+
+def assigned_names(source: str) -> set[str]:
+    import ast
+
+    names = set()
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if is_exercise_notebook(p)],
+                         ids=[p.name for p in NOTEBOOKS if is_exercise_notebook(p)])
+def test_papermill_can_set_every_parameter(path):
+    """Every name the parameters cell assigns is one `papermill -p NAME VALUE` can set."""
+    import logging
+
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    declared = assigned_names(parameters_cell(load(path)))
+    inspected = papermill.inspect_notebook(str(path))
+    assert declared, f"{path.name}: the parameters cell assigns nothing"
+    assert declared == set(inspected), (
+        f"{path.name}: papermill cannot parse {sorted(declared - set(inspected))} "
+        f"(or sees unknown names {sorted(set(inspected) - declared)}); simplify those lines")
+
+
+def documented_papermill_calls():
+    """(file, notebook name, parameter name) for every `papermill NOTEBOOK ... -p NAME` in the
+    README and notebook 00."""
+    sources = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8"),
+               "00_start_here.ipynb": markdown(load(ROOT / "notebooks" / "00_start_here.ipynb"))}
+    calls = []
+    for where, text in sources.items():
+        for match in re.finditer(r"papermill\s+\S*?(\d\d_[a-z0-9_]+\.ipynb)([^\n]*)", text):
+            for name in re.findall(r"-p\s+([A-Za-z_]\w*)", match.group(2)):
+                calls.append((where, match.group(1), name))
+    return calls
+
+
+def test_documented_papermill_examples_use_real_parameter_names():
+    calls = documented_papermill_calls()
+    assert calls, "the README and notebook 00 should show how to train longer with papermill -p"
+    for where, notebook, name in calls:
+        declared = assigned_names(parameters_cell(load(ROOT / "notebooks" / notebook)))
+        assert name in declared, f"{where}: `-p {name}` is not a parameter of {notebook} ({sorted(declared)})"
+
+
+def estimated_minutes(nb) -> int:
+    match = re.search(r"estimated time[:.*\s]*(\d+)", markdown(nb), re.I)
+    assert match, "no estimated time in minutes"
+    return int(match.group(1))
+
+
+def test_readme_times_agree_with_the_notebooks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        row = re.search(rf"\(notebooks/{re.escape(path.name)}\)[^\n]*\|\s*(\d+) min\s*\|", readme)
+        assert row, f"README.md's series table gives no time for {path.name}"
+        assert int(row.group(1)) == estimated_minutes(load(path)), (
+            f"{path.name}: README says {row.group(1)} min, the notebook {estimated_minutes(load(path))}")
