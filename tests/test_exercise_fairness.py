@@ -112,13 +112,13 @@ def test_bptt_step_without_the_recurrent_term_fails_the_visible_test():
 
 def test_torch_is_refused_where_the_notebook_forbids_it():
     answer = """
-    def cross_entropy_blame(v, labels):
+    def cross_entropy_delta(v, labels):
         t = torch.tensor(v, requires_grad=True)
         F.cross_entropy(t, torch.tensor(labels)).backward()
         return t.grad.numpy()
     """
     with pytest.raises(AssertionError, match="comes from torch"):
-        run_exercise("02_softmax", "ex3_cross_entropy_blame", answer)
+        run_exercise("02_softmax", "ex3_cross_entropy_delta", answer)
 
 
 def test_the_wrong_bias_sign_fails_the_visible_test():
