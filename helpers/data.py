@@ -96,11 +96,34 @@ def _copy_from_mirror(url: str, output_file, pooch_obj) -> None:
             shutil.copyfileobj(fin, output_file)
 
 
+def _is_intact(target: Path, sha256: str) -> bool:
+    """True when ``target`` exists and its sha256 is ``sha256``. A file that another
+    process deletes or replaces while we read it counts as absent, never as an error."""
+    try:
+        return pooch.file_hash(str(target)) == sha256
+    except OSError:  # vanished (another process replaced it) or unreadable
+        return False
+
+
+def _discard(target: Path) -> None:
+    """Delete a damaged cached file; another process may have replaced or deleted it
+    already, and a read-only cache keeps it (it is never handed out either way)."""
+    try:
+        target.unlink()
+    except OSError:
+        pass
+
+
+ATTEMPTS_PER_SOURCE = 3  # concurrent processes may swap the cached file under one another
+
+
 def _fetch_file(relative: str, info: dict) -> Path:
     target = cache_dir() / relative
     known_hash = "sha256:" + info["sha256"]
-    if target.exists() and not pooch.file_hash(str(target)) == info["sha256"]:
-        target.unlink()  # corrupted or truncated: never hand it out, fetch again
+    if _is_intact(target, info["sha256"]):
+        return target
+    if target.exists():
+        _discard(target)  # corrupted or truncated: never hand it out, fetch again
     mirror = mirror_dir()
     if mirror is not None:
         sources = [(str(mirror / relative), _copy_from_mirror)]
@@ -109,20 +132,43 @@ def _fetch_file(relative: str, info: dict) -> Path:
         sources = [(url, http) for url in info["urls"]]
     failures = []
     for source, downloader in sources:
-        try:
-            pooch.retrieve(source, known_hash, fname=target.name, path=target.parent,
-                           downloader=downloader)
-            return target
-        except Exception as exc:  # every failure is reported together below
-            failures.append(f"  - {source}: {_short_reason(exc)}")
+        for _ in range(ATTEMPTS_PER_SOURCE):
+            try:
+                pooch.retrieve(source, known_hash, fname=target.name, path=target.parent,
+                               downloader=downloader)
+                return target
+            except FileNotFoundError as exc:
+                if _is_intact(target, info["sha256"]):
+                    return target  # another process put the right file in place meanwhile
+                if exc.filename is None or Path(exc.filename) != target:
+                    failures.append(f"  - {source}: {_short_reason(exc)}")
+                    break  # the source itself is missing: retrying will not help
+            except Exception as exc:  # every failure is reported together below
+                if _is_intact(target, info["sha256"]):
+                    return target
+                failures.append(f"  - {source}: {_short_reason(exc)}")
+                break
+        else:
+            failures.append(f"  - {source}: the cached file kept changing under concurrent fetches")
     where = f"the mirror {MIRROR_ENV}={mirror}" if mirror else "the pinned URL(s)"
+    folder = target.parent
+    writable = os.access(folder if folder.exists() else _existing_parent(folder), os.W_OK)
     raise DataUnavailableError(
         f"could not get {relative} from {where}:\n" + "\n".join(failures) + "\n"
-        f"To place it by hand: download {info['urls'][0]}\n"
+        + ("" if writable else
+           f"The cache folder {folder} is not writable: set {CACHE_ENV} to a folder you can "
+           "write to, or fix its permissions.\n")
+        + f"To place it by hand: download {info['urls'][0]}\n"
         f"  and save it as {target}\n"
         f"  (its sha256 must be {info['sha256']})."
         + ("" if mirror else f"\nOffline? Set {MIRROR_ENV} to a folder holding a copy.")
     )
+
+
+def _existing_parent(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _short_reason(exc: Exception) -> str:
@@ -191,13 +237,35 @@ def load_series(name: str) -> tuple[np.ndarray, np.ndarray]:
     return dates, values
 
 
-def main() -> None:
-    """``python -m helpers.data``: fetch and verify every dataset, one line each."""
+def check_all() -> dict[str, str | None]:
+    """Fetch and verify every dataset; name -> ``None`` when it is in place, else the
+    loader's message saying what is missing and where to put it."""
+    report = {}
     for name in dataset_names():
+        try:
+            path(name)
+            report[name] = None
+        except DataUnavailableError as exc:
+            report[name] = str(exc)
+    return report
+
+
+def main() -> int:
+    """``python -m helpers.data`` (``make data``): fetch and verify every dataset and print
+    one line per dataset (ok / MISSING with where to put it). Returns the exit status:
+    0 when every dataset is in place, 1 otherwise."""
+    report = check_all()
+    for name, problem in report.items():
         files = registry()[name]["files"]
-        path(name)
-        print(f"{name}: {len(files)} file(s) verified in {cache_dir()}")
+        if problem is None:
+            print(f"ok       {name}: {len(files)} file(s) verified in {cache_dir()}")
+        else:
+            print(f"MISSING  {name}: " + problem.replace("\n", "\n         "))
+    missing = [name for name, problem in report.items() if problem is not None]
+    if missing:
+        print(f"{len(missing)} of {len(report)} datasets are missing: {', '.join(missing)}")
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -240,10 +240,94 @@ def test_registry_file_is_the_one_the_readme_describes(repo_root):
 
 
 def test_make_data_entry_point_fetches_everything(fake, capsys):
-    data.main()
+    assert data.main() == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"names: 2 file(s) verified in {fake.cache}", f"story: 1 file(s) verified in {fake.cache}"]
+    assert out == [f"ok       names: 2 file(s) verified in {fake.cache}",
+                   f"ok       story: 1 file(s) verified in {fake.cache}"]
     assert (fake.cache / "names" / "Beta.txt").exists() and (fake.cache / "story.txt").exists()
+
+
+def test_make_data_offline_reports_every_dataset_and_fails(fake, capsys):
+    (fake.mirror / "story.txt").unlink()
+    (fake.mirror / "names" / "Beta.txt").unlink()
+    assert data.main() == 1
+    out = capsys.readouterr().out
+    assert "Traceback" not in out
+    assert out.count("MISSING") == 2 and "2 of 2 datasets are missing: names, story" in out
+    assert "names/Beta.txt" in out and str(fake.cache / "story.txt") in out and "by hand" in out
+
+
+def test_make_data_command_line_exit_status(tmp_path):
+    """`python -m helpers.data` with nothing reachable: one line per dataset, exit 1, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, data.MIRROR_ENV: str(tmp_path / "empty-mirror"),
+           data.CACHE_ENV: str(tmp_path / "fresh-cache")}
+    (tmp_path / "empty-mirror").mkdir()
+    result = subprocess.run([sys.executable, "-m", "helpers.data"], capture_output=True, text=True,
+                            env=env, cwd=data.ROOT, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    registered = json.loads(data.REGISTRY_FILE.read_text())
+    assert result.stdout.count("MISSING") == len(registered)
+    assert all(f"MISSING  {name}:" in result.stdout for name in registered)
+
+
+def _fetch_in_child(args):
+    """Run in a separate process: fetch ``name`` and report what happened."""
+    name, env = args
+    import os
+
+    os.environ.update(env)
+    from helpers import data as child_data
+
+    try:
+        return "ok" if child_data.path(name).read_bytes() else "empty"
+    except child_data.DataUnavailableError:
+        return "loader error"
+    except Exception as exc:  # anything raw is what this test is about
+        return f"raw {type(exc).__name__}: {exc}"
+
+
+def test_concurrent_fetches_over_a_damaged_cache_succeed(course_mirror, tmp_path):
+    """Many processes start together from a damaged cached file: every one either gets the
+    verified file or the loader's own error, never a raw OSError."""
+    import multiprocessing
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    rel = "daily_min_temperatures.csv"
+    (cache / rel).write_bytes((course_mirror / rel).read_bytes()[:1000])  # truncated
+    env = {data.MIRROR_ENV: str(course_mirror), data.CACHE_ENV: str(cache)}
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        outcomes = pool.map(_fetch_in_child, [("daily_min_temperatures", env)] * 32)
+    assert all(o in ("ok", "loader error") for o in outcomes), sorted(set(outcomes))
+    assert outcomes.count("ok") == len(outcomes)
+    expected = data.registry()["daily_min_temperatures"]["files"][rel]["sha256"]
+    assert sha256((cache / rel).read_bytes()) == expected
+
+
+def test_read_only_cache_with_a_damaged_file_ends_in_the_loaders_error(fake, monkeypatch):
+    """A cache the user cannot write to (simulated: root can write anywhere) holding a damaged
+    file: the loader's own error, which says the folder is not writable and what to do."""
+    p = data.path("story")
+    p.write_bytes(b"damaged")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(p.parent / "tmpXYZ"))
+
+    real_access = data.os.access
+    monkeypatch.setattr(data.pooch, "retrieve", refuse)
+    monkeypatch.setattr(data.os, "access",
+                        lambda path, mode: False if mode == data.os.W_OK else real_access(path, mode))
+    monkeypatch.setattr(data.Path, "unlink", lambda self, missing_ok=False: refuse())
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.path("story")
+    message = str(err.value)
+    assert "PermissionError" in message and "is not writable" in message and data.CACHE_ENV in message
+    assert str(p) in message
 
 
 def test_names_cache_and_mirror_settings(fake, monkeypatch):
