@@ -39,9 +39,18 @@ def sigmoid(v):
     return _sigmoid(as_float_array(v, "v"))
 
 
+def _outputs_in(y, low: float, high: float, unit: str) -> np.ndarray:
+    y = as_float_array(y, "y")
+    if y.size and (y.min() < low or y.max() > high):
+        bad = y.min() if y.min() < low else y.max()
+        raise ValueError(f"y must be {unit} output in [{low:g}, {high:g}], found {bad:g} "
+                         "(did you pass the activity v instead of the output y?)")
+    return y
+
+
 def sigmoid_derivative_from_output(y):
     """``dy/dv = y (1 - y)`` for the logistic sigmoid, given its output ``y`` in [0, 1]."""
-    return _sigmoid_derivative(as_float_array(y, "y"))
+    return _sigmoid_derivative(_outputs_in(y, 0.0, 1.0, "a sigmoid"))
 
 
 def tanh(v):
@@ -51,7 +60,7 @@ def tanh(v):
 
 def tanh_derivative_from_output(y):
     """``dy/dv = (1 + y)(1 - y)`` for tanh, given its output ``y`` in [-1, 1]."""
-    return _tanh_derivative(as_float_array(y, "y"))
+    return _tanh_derivative(_outputs_in(y, -1.0, 1.0, "a tanh"))
 
 
 def linear(v):
@@ -95,12 +104,21 @@ def get_unchecked_activation(name: str):
     return UNCHECKED_ACTIVATIONS[name]
 
 
+def _check_axis(arr: np.ndarray, axis, name: str) -> None:
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension, got a scalar")
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer) or not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"axis must be an integer in [{-arr.ndim}, {arr.ndim}) for {name} of shape "
+                         f"{arr.shape}, got {axis!r}")
+    if arr.shape[axis] == 0:
+        raise ValueError(f"{name} must hold at least one value along axis {axis}, got shape {arr.shape}")
+
+
 def log_softmax(o, axis: int = -1):
     """``log softmax(o)`` along ``axis``, stable for large logits:
     ``o - max - log sum exp(o - max)``. Same shape as ``o``."""
     o = as_float_array(o, "o")
-    if o.ndim == 0:
-        raise ValueError("o must have at least one dimension, got a scalar")
+    _check_axis(o, axis, "o")
     shifted = o - np.max(o, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -109,8 +127,7 @@ def softmax(o, axis: int = -1):
     """``softmax(o)_k = exp(o_k) / sum_j exp(o_j)`` along ``axis``; subtracting the max
     first keeps ``exp`` from overflowing. Same shape as ``o``; sums to 1 along ``axis``."""
     o = as_float_array(o, "o")
-    if o.ndim == 0:
-        raise ValueError("o must have at least one dimension, got a scalar")
+    _check_axis(o, axis, "o")
     e = np.exp(o - np.max(o, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -125,6 +142,8 @@ def softmax_backward(y, blame, axis: int = -1):
     """
     y = as_float_array(y, "y")
     blame = as_float_array(blame, "blame", shape=y.shape)
-    if y.ndim == 0:
-        raise ValueError("y must have at least one dimension, got a scalar")
+    _check_axis(y, axis, "y")
+    if y.min() < 0 or y.max() > 1:
+        bad = y.min() if y.min() < 0 else y.max()
+        raise ValueError(f"y must be softmax outputs in [0, 1], found {bad:g}")
     return y * (blame - np.sum(blame * y, axis=axis, keepdims=True))

@@ -67,6 +67,9 @@ def check_close(actual, expected, name: str = "your answer", rtol: float = 1e-6,
     check_shape(arr, expected.shape, name, hint)
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise AssertionError(_with_hint(f"{name} has dtype {arr.dtype}, expected numbers", hint))
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise AssertionError(_with_hint(
+            f"{name} holds complex numbers (dtype {arr.dtype}), expected real ones", hint))
     arr = arr.astype(float)
     if not np.all(np.isfinite(arr)):
         raise AssertionError(_with_hint(

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from helpers.validation import as_float_array, require_callable, require_positive_float
+
 
 def _scalar(value) -> float:
     """``value`` as a float, or a ``TypeError`` that says ``f`` must return one number."""
@@ -25,11 +27,14 @@ def numeric_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -
     restored afterwards. Returns an array of ``x.shape``:
     ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every entry ``i``.
     """
+    require_callable(f, "f")
+    eps = require_positive_float(eps, "eps")
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         got = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
         raise TypeError(f"x must be a float ndarray that f reads in place, got {got}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    if x.dtype != np.float64:
+        raise TypeError(f"x must be float64 for centred differences, got {x.dtype}: a step of "
+                        f"{eps:g} is lost in its rounding (check gradients in float64: .astype(np.float64))")
     grad = np.zeros_like(x, dtype=np.float64)
     flat = x.reshape(-1)
     if not np.shares_memory(flat, x):
@@ -52,8 +57,8 @@ def relative_error(a, b) -> float:
     pass checked by centred differences typically gives 1e-9 or less. The shapes
     must be equal.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_float_array(a, "a", finite=False).astype(np.float64)
+    b = as_float_array(b, "b", finite=False).astype(np.float64)
     if a.shape != b.shape:
         raise ValueError(f"shapes must match, got {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
@@ -67,6 +72,10 @@ def gradient_errors(f: Callable[[], float], params: Mapping[str, np.ndarray],
     analytic gradient of ``f()`` with respect to that array (same shape).
     Returns name -> ``relative_error(grads[name], numeric_gradient(f, params[name]))``.
     """
+    require_callable(f, "f")
+    if not isinstance(params, Mapping) or not isinstance(grads, Mapping):
+        raise TypeError(f"params and grads must be dicts of arrays, got {type(params).__name__} "
+                        f"and {type(grads).__name__}")
     missing = sorted(set(params) - set(grads))
     if missing:
         raise ValueError(f"no analytic gradient given for {missing}")

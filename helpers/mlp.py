@@ -31,7 +31,15 @@ from helpers.activations import (
     softmax_backward,
 )
 from helpers.gradcheck import gradient_errors
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    check_keys,
+    require_callable,
+    require_generator,
+    require_positive_float,
+    require_positive_int,
+)
 
 COSTS = ("mse", "cross_entropy")
 
@@ -47,7 +55,7 @@ def _check_activation(name, layer: int, n_layers: int) -> None:
 
 def check_cost(cost: str, output_activation: str) -> None:
     """Raise ``ValueError`` unless ``cost`` is one of ``COSTS`` and fits the output layer."""
-    if cost not in COSTS:
+    if not isinstance(cost, str) or cost not in COSTS:
         raise ValueError(f"cost must be one of {COSTS}, got {cost!r}")
     if cost == "cross_entropy" and output_activation != "softmax":
         raise ValueError("the cross_entropy cost needs a 'softmax' output layer, "
@@ -124,12 +132,23 @@ class MLP:
         return params
 
     def check_input(self, X) -> np.ndarray:
-        """``X`` as a finite float array of shape ``(N, M)``; a clear ``ValueError`` otherwise."""
-        return as_float_array(X, "X", shape=(None, self.sizes[0]))
+        """``X`` as a finite float array of shape ``(N, M)`` with ``N >= 1``; a clear error
+        otherwise. Also checks that the network's own weights are still finite."""
+        self.check_parameters()
+        return as_float_array(X, "X", shape=(None, self.sizes[0]), allow_empty=False)
 
     def check_target(self, T, n: int) -> np.ndarray:
         """Targets ``T`` as a finite float array of shape ``(n, K)``."""
         return as_float_array(T, "T", shape=(n, self.sizes[-1]))
+
+    def check_parameters(self) -> None:
+        """``ValueError`` naming the first weight or bias array with NaN or inf entries
+        (training has diverged), instead of NaN outputs with no word."""
+        for name, param in self.parameters().items():
+            if not np.all(np.isfinite(param)):
+                bad = int(param.size - np.count_nonzero(np.isfinite(param)))
+                raise ValueError(f"the network's {name} has {bad} NaN or inf entries: training has "
+                                 "diverged (lower the learning rate)")
 
     def forward(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Forward pass. ``X``: ``(N, M)``. Returns ``(ys, vs)``: ``ys[0] = X`` and
@@ -165,13 +184,25 @@ class MLP:
         full Jacobian is applied), ``dJ/dw = y_prev^T delta``, ``dJ/db = -sum_n delta``
         (bias subtracted) and the blame handed down is ``dJ/dy_prev = delta w^T``.
         """
+        self._check_outputs(ys)
         blame = as_float_array(output_blame, "output_blame", shape=ys[-1].shape)
         return self.backprop(ys, self.delta(len(self.weights), ys[-1], blame))
+
+    def _check_outputs(self, ys) -> None:
+        if not isinstance(ys, list | tuple) or len(ys) != len(self.weights) + 1:
+            raise TypeError(f"ys must be the list of {len(self.weights) + 1} layer outputs that "
+                            f"forward returned, got {type(ys).__name__}"
+                            + (f" of length {len(ys)}" if isinstance(ys, list | tuple) else ""))
+        n = np.shape(ys[0])[0] if np.ndim(ys[0]) else 0
+        for layer, (y, size) in enumerate(zip(ys, self.sizes, strict=True)):
+            as_float_array(y, f"ys[{layer}]", shape=(n, size))
 
     def delta(self, layer: int, y: np.ndarray, blame: np.ndarray) -> np.ndarray:
         """``delta = dJ/dv`` of ``layer`` (1 .. L), ``(N, n_layer)``, from its outputs ``y`` and
         its cost blame ``dJ/dy`` (both ``(N, n_layer)``): ``blame * f'(v)`` with ``f'(v)``
         computed from ``y`` (e.g. ``y (1 - y)``); a softmax layer applies its full Jacobian."""
+        if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= len(self.weights):
+            raise ValueError(f"layer must be an integer in [1, {len(self.weights)}], got {layer!r}")
         name = self.activations[layer - 1]
         if name == "softmax":
             return softmax_backward(y, blame)
@@ -180,6 +211,7 @@ class MLP:
     def backprop(self, ys: list[np.ndarray], delta: np.ndarray) -> dict[str, np.ndarray]:
         """Gradients of all layers from the outputs ``ys`` of ``forward`` and ``delta = dJ/dv``
         ``(N, K)`` of the output layer; names as in ``parameters()``."""
+        self._check_outputs(ys)
         delta = as_float_array(delta, "delta", shape=ys[-1].shape)
         grads = {}
         for layer in range(len(self.weights), 0, -1):
@@ -213,9 +245,7 @@ class MLP:
         """Steepest descent in place: ``w <- w - eta dJ/dw`` and ``b <- b - eta dJ/db``."""
         eta = _check_learning_rate(learning_rate)
         params = self.parameters()
-        missing = sorted(set(params) - set(grads))
-        if missing:
-            raise ValueError(f"no gradient given for {missing}")
+        check_keys(grads, "grads", list(params))
         self._step({name: as_float_array(grads[name], f"grads[{name!r}]", shape=p.shape)
                     for name, p in params.items()}, eta)
 
@@ -231,11 +261,7 @@ def _cost_value(y: np.ndarray, v: np.ndarray, T: np.ndarray, cost: str) -> float
 
 
 def _check_learning_rate(learning_rate) -> float:
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float | np.floating):
-        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate}")
-    return float(learning_rate)
+    return require_positive_float(learning_rate, "learning_rate")
 
 
 def train(net: MLP, X, T, cost: str, learning_rate: float, epochs: int, batch_size: int,
@@ -249,12 +275,17 @@ def train(net: MLP, X, T, cost: str, learning_rate: float, epochs: int, batch_si
     the cost on the whole training set after each epoch and, if given, ``monitor(net)``
     after each epoch (e.g. a test error).
     """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     check_cost(cost, net.activations[-1])
     X = net.check_input(X)
     T = net.check_target(T, X.shape[0])
     eta = _check_learning_rate(learning_rate)
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
+    require_generator(rng)
+    if monitor is not None:
+        require_callable(monitor, "monitor")
     history: dict[str, list[float]] = {"cost": [], "monitor": []}
     for _ in range(epochs):
         order = rng.permutation(X.shape[0])
@@ -275,19 +306,21 @@ def gradient_check(net: MLP, X, T, cost: str = "mse", eps: float = 1e-5) -> dict
     ``eps = 1e-5`` balances the truncation error of the centred difference
     (``~eps^2``) against float64 round-off in the cost (``~1e-16 / eps``); on random
     networks the errors stay well below ``1e-7``."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     _, grads = net.gradients(X, T, cost)
     return gradient_errors(lambda: net.cost(X, T, cost), net.parameters(), grads, eps)
 
 
 def error_rate(outputs, labels) -> float:
     """Fraction of rows of ``outputs`` ``(N, K)`` whose largest entry is not at ``labels[n]``."""
-    outputs = as_float_array(outputs, "outputs", shape=(None, None))
+    outputs = as_float_array(outputs, "outputs", shape=(None, None), allow_empty=False)
     labels = as_index_array(labels, "labels", upper=outputs.shape[1], shape=(outputs.shape[0],))
     return float(np.mean(np.argmax(outputs, axis=1) != labels))
 
 
 def rmse(y, t) -> float:
     """Root-mean-square error between two arrays of the same shape."""
-    y = as_float_array(y, "y")
+    y = as_float_array(y, "y", allow_empty=False)
     t = as_float_array(t, "t", shape=y.shape)
     return float(np.sqrt(np.mean((y - t) ** 2)))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import matplotlib as mpl
 import numpy as np
 
-from helpers.validation import as_float_array, require_positive_int
+from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 COURSE_STYLE = {
     "figure.figsize": (6.4, 3.6),
@@ -31,6 +31,15 @@ COURSE_STYLE = {
 }
 
 
+def _check_axes(ax, name: str = "ax") -> None:
+    """``TypeError`` unless ``ax`` is a matplotlib ``Axes`` (e.g. from ``plt.subplots()``)."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{name} must be a matplotlib Axes (fig, ax = plt.subplots()), "
+                        f"got {type(ax).__name__}")
+
+
 def use_course_style() -> None:
     """Apply the course style to matplotlib (idempotent; called by ``setup_notebook``)."""
     mpl.rcParams.update(COURSE_STYLE)
@@ -40,6 +49,7 @@ def draw_network(ax, sizes: Sequence[int], layer_names: Sequence[str] | None = N
     """Draw a fully connected feed-forward network on ``ax``: one column of circles per
     layer (``sizes``, inputs first) and a line for every weight ``w_ij``.
     ``layer_names``: optional caption under each column."""
+    _check_axes(ax)
     sizes = [require_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
     if layer_names is not None and len(layer_names) != len(sizes):
         raise ValueError(f"need one name per layer: {len(sizes)} layers, "
@@ -65,7 +75,10 @@ def probability_bars(ax, probabilities, labels: Sequence | None = None,
                      target: int | None = None) -> None:
     """Bar chart of a distribution ``probabilities`` ``(K,)`` on ``ax``; the most probable
     class is drawn in red and, when given, the ``target`` class is outlined in black."""
-    p = as_float_array(probabilities, "probabilities", shape=(None,))
+    _check_axes(ax)
+    p = as_float_array(probabilities, "probabilities", shape=(None,), allow_empty=False)
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(f"probabilities must lie in [0, 1], found {p.min() if p.min() < 0 else p.max():g}")
     labels = [str(k) for k in (range(p.size) if labels is None else labels)]
     if len(labels) != p.size:
         raise ValueError(f"need one label per probability: {p.size} probabilities, "
@@ -110,7 +123,7 @@ def _finish(ax, x_range, y_range, title: str) -> None:
 
 
 def _steps(values, n_steps: int, name: str) -> set[int]:
-    steps = {int(v) for v in values}
+    steps = {int(v) for v in as_index_array(list(values), name, np.iinfo(np.int64).max, (None,))}
     if any(not 0 <= s < n_steps for s in steps):
         raise ValueError(f"{name} must be time steps in [0, {n_steps}), got {sorted(steps)}")
     return steps
@@ -125,6 +138,7 @@ def draw_unrolled(ax, n_steps: int, inputs, outputs, recurrence: str = "hidden",
     ``'output'`` joins ``o<t-1> -> h<t>``. The weights ``U``, ``W``, ``V`` get one colour
     each, the same at every step, because they are shared.
     """
+    _check_axes(ax)
     n_steps = require_positive_int(n_steps, "n_steps")
     if recurrence not in ("hidden", "output"):
         raise ValueError(f"recurrence must be 'hidden' or 'output', got {recurrence!r}")
@@ -152,6 +166,8 @@ def draw_folded_and_unfolded(ax_folded, ax_unfolded, n_steps: int = 4,
     ``f`` (same parameters ``theta``) per step. ``driven=False`` drops the inputs ``x``
     (the autonomous system ``s<t> = f(s<t-1>; theta)``).
     """
+    _check_axes(ax_folded, "ax_folded")
+    _check_axes(ax_unfolded, "ax_unfolded")
     n_steps = require_positive_int(n_steps, "n_steps")
     _node(ax_folded, (0, 1), "s", "#c5b0d5")
     _node(ax_folded, (1, 1), "f", "#dbdb8d", radius=0.2)
@@ -180,9 +196,10 @@ def draw_depth(ax, layers_above: int = 0, layers_between_states: int = 1, title:
     is ``2 + layers_above``. ``layers_between_states``: layers on the path from ``h<t>``
     to ``h<t+1>``, the recurrent depth (1 for the SRN).
     """
-    above = int(layers_above)
-    if isinstance(layers_above, bool) or above != layers_above or above < 0:
+    _check_axes(ax)
+    if isinstance(layers_above, bool) or not isinstance(layers_above, int | np.integer) or layers_above < 0:
         raise ValueError(f"layers_above must be a non-negative integer, got {layers_above!r}")
+    above = int(layers_above)
     depth = require_positive_int(layers_between_states, "layers_between_states")
     gap = depth + 1.2
     for t in range(2):

@@ -26,12 +26,20 @@ Conventions used by every function here:
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from helpers.activations import get_activation, softmax
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    as_param_array,
+    check_keys,
+    require_positive_float,
+    require_positive_int,
+)
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
 
@@ -65,12 +73,18 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
     """Random SRN weights: ``U (n_hidden, n_inputs)``, ``W (n_hidden, n_hidden)``,
     ``V (n_outputs, n_hidden)`` uniform in ``+-1/sqrt(fan_in)`` (fan-in of ``U`` is 1
     for one-hot input, so ``U`` uses ``+-1/sqrt(n_hidden)`` like ``torch.nn.RNN``);
-    biases ``b``, ``c`` zero."""
+    biases ``b``, ``c`` zero. ``dtype``: float64 (default) or float32."""
     m = require_positive_int(n_inputs, "n_inputs")
     u = require_positive_int(n_hidden, "n_hidden")
     k = require_positive_int(n_outputs, "n_outputs")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from exc
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
     s = 1.0 / np.sqrt(u)
     return {
         "U": rng.uniform(-s, s, (u, m)).astype(dtype),
@@ -84,25 +98,32 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
 def check_params(params) -> tuple[int, int, int]:
     """Validate an SRN parameter dict; returns ``(M, U, K)``.
 
-    Raises ``ValueError`` naming the expected and actual shape of a wrong array,
-    ``TypeError`` for a missing key or mixed dtypes.
+    ``params`` must hold exactly the keys ``U, W, b, V, c``, each a finite float32 or
+    float64 numpy array of the shapes in the module docstring, all of one dtype.
+    Raises ``ValueError`` naming a missing key or the expected and actual shape of a
+    wrong array (or NaN/inf entries), ``TypeError`` for a non-dict, a non-array, an
+    integer or float16 array, or mixed dtypes.
     """
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {type(params).__name__}")
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise TypeError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
-    u_mat = as_float_array(params["U"], "params['U']", (None, None), finite=False)
+    check_keys(params, "params", PARAM_NAMES)
+    u_mat = as_param_array(params["U"], "params['U']", (None, None))
     n_hidden, n_inputs = u_mat.shape
-    v_mat = as_float_array(params["V"], "params['V']", (None, n_hidden), finite=False)
+    v_mat = as_param_array(params["V"], "params['V']", (None, n_hidden))
     n_outputs = v_mat.shape[0]
-    as_float_array(params["W"], "params['W']", (n_hidden, n_hidden), finite=False)
-    as_float_array(params["b"], "params['b']", (n_hidden,), finite=False)
-    as_float_array(params["c"], "params['c']", (n_outputs,), finite=False)
-    dtypes = {np.asarray(params[k]).dtype for k in PARAM_NAMES}
+    as_param_array(params["W"], "params['W']", (n_hidden, n_hidden))
+    as_param_array(params["b"], "params['b']", (n_hidden,))
+    as_param_array(params["c"], "params['c']", (n_outputs,))
+    dtypes = {params[k].dtype for k in PARAM_NAMES}
     if len(dtypes) != 1:
         raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
     return n_inputs, n_hidden, n_outputs
+
+
+def check_grads(grads, params, name: str = "grads") -> None:
+    """``grads`` must hold a finite array of each parameter's shape for every key of
+    ``PARAM_NAMES`` (an ``h0`` entry is allowed); ``ValueError`` otherwise."""
+    check_keys(grads, name, PARAM_NAMES, optional=("h0",))
+    for k in PARAM_NAMES:
+        as_float_array(grads[k], f"{name}[{k!r}]", params[k].shape)
 
 
 def _initial_state(h0, n: int, n_hidden: int, dtype) -> np.ndarray:
@@ -126,7 +147,8 @@ def srn_step(x, h_prev, params, activation: str = "tanh") -> tuple[np.ndarray, n
     are accepted and give ``(U,)`` and ``(K,)``.
     """
     n_inputs, n_hidden, _ = check_params(params)
-    single = np.ndim(x) == 1
+    x = as_float_array(x, "x")
+    single = x.ndim == 1
     x = as_float_array(x, "x", (n_inputs,) if single else (None, n_inputs))
     h_prev = as_float_array(h_prev, "h_prev", (n_hidden,) if single else (x.shape[0], n_hidden))
     f, _ = get_activation(activation)
@@ -148,6 +170,8 @@ def forward(params, inputs, h0=None) -> SRNCache:
     n, t_len = inputs.shape
     if t_len == 0:
         raise ValueError("inputs must hold at least one time step, got shape (N, 0)")
+    if n == 0:
+        raise ValueError("inputs must hold at least one sequence, got shape (0, T)")
     dtype = params["W"].dtype
     h0 = _initial_state(h0, n, n_hidden, dtype)
     # a<t> without the recurrent term, for every step at once: b + U x<t>
@@ -184,6 +208,8 @@ def cross_entropy(cache: SRNCache, targets) -> float:
 
     A probability that underflowed to 0 counts as the dtype's smallest normal number
     (about 1e-38 in float32), so ``J`` stays finite."""
+    if not isinstance(cache, SRNCache):
+        raise TypeError(f"cache must be the SRNCache that forward returned, got {type(cache).__name__}")
     n, t_len, k = cache.probs.shape
     targets = as_index_array(targets, "targets", k, (n, t_len))
     picked = cache.probs.reshape(n * t_len, k)[np.arange(n * t_len), targets.reshape(-1)]
@@ -279,8 +305,10 @@ def clip_gradients(grads: dict[str, np.ndarray], max_norm: float) -> float:
 
     Only the keys of ``PARAM_NAMES`` count (not ``h0``). Returns the norm before clipping.
     """
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    max_norm = require_positive_float(max_norm, "max_norm", allow_inf=True)
+    check_keys(grads, "grads", PARAM_NAMES, optional=("h0",))
+    for k in PARAM_NAMES:
+        as_float_array(grads[k], f"grads[{k!r}]")
     norm = float(np.sqrt(sum(float(np.vdot(grads[k], grads[k])) for k in PARAM_NAMES)))
     if norm > max_norm:
         for k in PARAM_NAMES:
@@ -297,15 +325,23 @@ class Adam:
 
     def __init__(self, params: dict[str, np.ndarray], lr: float = 0.01,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
-        if not lr > 0:
-            raise ValueError(f"lr must be positive, got {lr!r}")
-        self.lr, self.betas, self.eps = lr, betas, eps
+        check_params(params)
+        lr = require_positive_float(lr, "lr")
+        if (not isinstance(betas, tuple | list) or len(betas) != 2
+                or not all(isinstance(b, numbers.Real) and 0 <= b < 1 for b in betas)):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        eps = require_positive_float(eps, "eps")
+        self.lr, self.betas, self.eps = lr, tuple(float(b) for b in betas), eps
         self.m = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
         self.v = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
         self.t = 0
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """One update of every array in ``params`` from the matching ``grads`` entry."""
+        check_params(params)
+        check_grads(grads, params)
+        if any(self.m[k].shape != params[k].shape for k in PARAM_NAMES):
+            raise ValueError("params do not have the shapes this Adam was created for")
         self.t += 1
         b1, b2 = self.betas
         scale = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
@@ -322,8 +358,7 @@ def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
     """The step size for ``epoch`` (1 .. ``n_epochs``) of a cosine schedule: ``lr`` in the
     first epoch, falling smoothly towards 0 by the last, ``lr (1 + cos(pi (epoch - 1) /
     n_epochs)) / 2``. A longer budget keeps the step large for longer."""
-    if not (isinstance(lr, int | float | np.floating) and np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    lr = require_positive_float(lr, "lr")
     n_epochs = require_positive_int(n_epochs, "n_epochs")
     epoch = require_positive_int(epoch, "epoch")
     if epoch > n_epochs:
@@ -333,8 +368,9 @@ def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
 
 def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
     """Steepest descent, the lecture's update: ``theta <- theta - lr * dJ/dtheta`` in place."""
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}")
+    lr = require_positive_float(lr, "lr")
+    check_params(params)
+    check_grads(grads, params)
     for k in PARAM_NAMES:
         params[k] -= lr * grads[k]
 
@@ -372,6 +408,9 @@ def train_epoch(params, optimizer, inputs, targets, seq_len: int, max_norm: floa
     """
     from helpers.text import bptt_chunks
 
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must have a step(params, grads) method (e.g. srn.Adam), "
+                        f"got {type(optimizer).__name__}")
     total, h = 0.0, h0
     for x, y in bptt_chunks(inputs, targets, seq_len):
         loss, grads, h = loss_and_gradients(params, x, y, h)

@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_callable,
+    require_generator,
+    require_positive_float,
+    require_positive_int,
+)
 
 # a word is a run of letters or digits (underscores, Project Gutenberg's italics
 # marks, are dropped); every other visible character is a token of its own
@@ -42,10 +49,14 @@ def tokenize_chars(text: str) -> list[str]:
 def join_words(tokens: Iterable[str]) -> str:
     """Inverse of ``tokenize_words`` up to spacing: words separated by one space,
     no space before closing punctuation or after an opening bracket or quote."""
+    if isinstance(tokens, str):
+        raise TypeError("tokens must be a list of strings, got one string (tokenise it first)")
     out = ""
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if not isinstance(tok, str):
-            raise TypeError(f"tokens must be strings, got {type(tok).__name__}")
+            raise TypeError(f"tokens must be strings, got {type(tok).__name__} at position {i}")
+        if not tok:
+            raise ValueError(f"tokens must not be empty strings, got '' at position {i}")
         if out and tok[0] not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
             out += " "
         out += tok
@@ -94,8 +105,12 @@ class Vocabulary:
         """Token list -> int64 id array ``(len(tokens),)``."""
         if isinstance(tokens, str):
             raise TypeError("encode takes a list of tokens; tokenise the string first")
+        if not hasattr(tokens, "__len__"):
+            raise TypeError(f"encode takes a list of tokens, got {type(tokens).__name__}")
         ids = np.empty(len(tokens), dtype=np.int64)
         for i, tok in enumerate(tokens):
+            if not isinstance(tok, str):
+                raise TypeError(f"tokens must be strings, got {type(tok).__name__} at position {i}")
             if tok in self.index:
                 ids[i] = self.index[tok]
             elif self.unknown is not None:
@@ -134,8 +149,8 @@ def bptt_chunks(inputs, targets, seq_len: int) -> Iterator[tuple[np.ndarray, np.
     """Yield ``(x, y)`` column blocks of ``(N, S)`` arrays, ``seq_len`` steps each (the last
     may be shorter), in order: block ``j`` continues block ``j - 1`` in every row, so
     the final state of one block is the initial state of the next (truncated BPTT)."""
-    inputs = np.asarray(inputs)
-    targets = np.asarray(targets)
+    inputs = as_index_array(inputs, "inputs", np.iinfo(np.int64).max)
+    targets = as_index_array(targets, "targets", np.iinfo(np.int64).max)
     if inputs.ndim != 2 or inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must be (N, S) arrays of one shape, got "
                          f"{inputs.shape} and {targets.shape}")
@@ -147,13 +162,14 @@ def bptt_chunks(inputs, targets, seq_len: int) -> Iterator[tuple[np.ndarray, np.
 def sample_from(probs, rng: np.random.Generator | None = None, temperature: float = 1.0) -> int:
     """Draw a token id from the distribution ``probs`` ``(K,)``; ``rng=None`` means greedy
     (the arg-max). ``temperature`` rescales ``log probs`` before sampling."""
-    probs = as_float_array(probs, "probs", (None,))
-    if probs.size == 0 or np.any(probs < 0) or not np.isclose(probs.sum(), 1.0, atol=1e-4):
-        raise ValueError(f"probs must be a non-negative vector summing to 1, got sum {probs.sum():.4g}")
+    probs = as_float_array(probs, "probs", (None,), allow_empty=False)
+    if np.any(probs < 0) or not np.isclose(probs.sum(), 1.0, atol=1e-4):
+        raise ValueError(f"probs must be a non-negative vector summing to 1, got sum {probs.sum():.4g}"
+                         f" and smallest entry {probs.min():.4g}")
+    temperature = require_positive_float(temperature, "temperature")
     if rng is None:
         return int(np.argmax(probs))
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    require_generator(rng)
     logits = np.log(np.maximum(probs.astype(np.float64), 1e-300)) / temperature
     p = np.exp(logits - logits.max())
     return int(rng.choice(p.size, p=p / p.sum()))
@@ -169,11 +185,15 @@ def generate(step: Callable, prompt_ids, n_new: int, state=None,
     ``temperature``; it is then fed back in. Returns the prompt ids followed by
     the ``n_new`` generated ids.
     """
-    prompt = [int(i) for i in np.asarray(prompt_ids).reshape(-1)]
+    require_callable(step, "step")
+    prompt = [int(i) for i in as_index_array(prompt_ids, "prompt_ids", np.iinfo(np.int64).max).reshape(-1)]
     if not prompt:
         raise ValueError("prompt_ids must hold at least one token id")
     if isinstance(n_new, bool) or not isinstance(n_new, int) or n_new < 0:
         raise ValueError(f"n_new must be a non-negative integer, got {n_new!r}")
+    require_positive_float(temperature, "temperature")
+    if rng is not None:
+        require_generator(rng)
     out = list(prompt)
     probs = None
     for tok in prompt:

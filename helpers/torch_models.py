@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from helpers.srn import PARAM_NAMES, check_params
-from helpers.validation import as_index_array
+from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
 class TorchSRN(nn.Module):
@@ -18,7 +18,12 @@ class TorchSRN(nn.Module):
 
     def __init__(self, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
         super().__init__()
-        self.n_inputs = n_inputs
+        n_inputs = require_positive_int(n_inputs, "n_inputs")
+        n_hidden = require_positive_int(n_hidden, "n_hidden")
+        n_outputs = require_positive_int(n_outputs, "n_outputs")
+        if dtype not in (torch.float32, torch.float64):
+            raise TypeError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
+        self.n_inputs, self.n_hidden = n_inputs, n_hidden
         self.rnn = nn.RNN(n_inputs, n_hidden, nonlinearity="tanh", batch_first=True, dtype=dtype)
         self.out = nn.Linear(n_hidden, n_outputs, dtype=dtype)
 
@@ -39,7 +44,21 @@ class TorchSRN(nn.Module):
         return model
 
     def forward(self, inputs: torch.Tensor, h0: torch.Tensor | None = None):
-        """``inputs`` ``(N, T)`` long ids -> ``(logits (N, T, K), hidden (N, T, U))``."""
+        """``inputs`` ``(N, T)`` long ids -> ``(logits (N, T, K), hidden (N, T, U))``;
+        ``h0`` ``(N, U)`` (default zeros). Both are checked before torch sees them."""
+        if not isinstance(inputs, torch.Tensor) or inputs.dtype != torch.long or inputs.ndim != 2:
+            raise TypeError(f"inputs must be a (N, T) torch.long tensor of token ids, got "
+                            f"{type(inputs).__name__}"
+                            + (f" of dtype {inputs.dtype} and shape {tuple(inputs.shape)}"
+                               if isinstance(inputs, torch.Tensor) else ""))
+        if inputs.numel() and (int(inputs.min()) < 0 or int(inputs.max()) >= self.n_inputs):
+            bad = int(inputs.min()) if int(inputs.min()) < 0 else int(inputs.max())
+            raise ValueError(f"inputs must hold values in [0, {self.n_inputs}), found {bad}")
+        if h0 is not None:
+            expected = (inputs.shape[0], self.n_hidden)
+            if not isinstance(h0, torch.Tensor) or tuple(h0.shape) != expected:
+                got = tuple(h0.shape) if isinstance(h0, torch.Tensor) else type(h0).__name__
+                raise ValueError(f"h0 must be a tensor of shape {expected} (batch, hidden), got {got}")
         x = nn.functional.one_hot(inputs, self.n_inputs).to(self.out.weight.dtype)
         hidden, _ = self.rnn(x, None if h0 is None else h0[None])
         return self.out(hidden), hidden
@@ -56,7 +75,10 @@ def srn_loss_and_gradients(params, inputs, targets, h0=None, truncate: int | Non
     inputs = torch.from_numpy(as_index_array(inputs, "inputs", m, (None, None)))
     n, t_len = inputs.shape
     targets = torch.from_numpy(as_index_array(targets, "targets", k, (n, t_len)))
-    h0 = torch.zeros(n, u, dtype=dtype) if h0 is None else torch.tensor(np.asarray(h0), dtype=dtype)
+    if truncate is not None:
+        truncate = require_positive_int(truncate, "truncate")
+    h0 = torch.zeros(n, u, dtype=dtype) if h0 is None else \
+        torch.tensor(as_float_array(h0, "h0", (n, u)), dtype=dtype)
     h0.requires_grad_(True)
     step = truncate or t_len
     h, parts = h0, []

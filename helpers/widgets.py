@@ -27,9 +27,10 @@ def neuron_explorer(v: float = 0.0):
     """
     import ipywidgets as widgets
 
+    first_readout = neuron_readout(v)  # checks v before the widget does
     slider = widgets.FloatSlider(value=v, min=-5.0, max=5.0, step=0.25,
                                  description="activity v", continuous_update=True)
-    readout = widgets.Label(value=neuron_readout(v))
+    readout = widgets.Label(value=first_readout)
     readout.add_class("neuron-readout")
 
     def update(change):
@@ -72,6 +73,9 @@ def activation_explorer(name: str = "sigmoid", v_range: tuple[float, float] = (-
 
     from helpers.activations import ACTIVATIONS
 
+    if not isinstance(v_range, tuple | list) or len(v_range) != 2:
+        raise ValueError(f"v_range must be a pair (v_min, v_max), got {v_range!r}")
+    activation_curve(name, *v_range)  # checks name and range before the widgets do
     choice = widgets.Dropdown(options=sorted(ACTIVATIONS), value=name, description="f")
     span = widgets.FloatRangeSlider(value=v_range, min=-10.0, max=10.0, step=0.5,
                                     description="v range", continuous_update=False)
@@ -112,7 +116,12 @@ def temperature_probabilities(logits, temperature: float) -> np.ndarray:
         raise TypeError(f"temperature must be a real number, got {type(temperature).__name__}")
     if not (np.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be positive and finite, got {temperature}")
-    return softmax(logits / float(temperature))
+    with np.errstate(over="ignore"):
+        scaled = logits / float(temperature)
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"temperature {temperature:g} is too small for these logits: logits / "
+                         f"temperature overflows (use at least {np.abs(logits).max() / 1e300:.3g})")
+    return softmax(scaled)
 
 
 def temperature_explorer(logits, labels, temperature: float = 1.0):

@@ -39,7 +39,7 @@ def test_bad_input_gets_clear_errors():
         numeric_gradient(lambda: 0.0, [1.0, 2.0])
     with pytest.raises(TypeError, match="float ndarray.*int"):
         numeric_gradient(lambda: 0.0, np.array([1, 2]))
-    with pytest.raises(ValueError, match="eps must be positive"):
+    with pytest.raises(ValueError, match="eps must be a positive finite number, got 0.0"):
         numeric_gradient(lambda: 0.0, np.zeros(2), eps=0.0)
     with pytest.raises(ValueError, match="contiguous"):
         numeric_gradient(lambda: 0.0, np.zeros((2, 3)).T)

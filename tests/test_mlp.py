@@ -176,14 +176,14 @@ def test_bad_training_settings():
         train(net, X, T, "mse", -0.1, 1, 2, rng)
     with pytest.raises(ValueError, match="learning_rate must be a positive finite number, got nan"):
         train(net, X, T, "mse", float("nan"), 1, 2, rng)
-    with pytest.raises(TypeError, match="learning_rate must be a number"):
+    with pytest.raises(TypeError, match="learning_rate must be a positive number, got a str"):
         train(net, X, T, "mse", "0.1", 1, 2, rng)
     with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
         train(net, X, T, "mse", 0.1, 0, 2, rng)
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 2.5"):
         train(net, X, T, "mse", 0.1, 1, 2.5, rng)
     _, grads = net.gradients(X, T)
-    with pytest.raises(ValueError, match=r"no gradient given for \['b2'\]"):
+    with pytest.raises(ValueError, match=r"grads must have the keys .*; missing \['b2'\]"):
         net.step({k: v for k, v in grads.items() if k != "b2"}, 0.1)
     with pytest.raises(ValueError, match=r"grads\['w1'\] must have shape \(2, 3\)"):
         net.step({**grads, "w1": np.zeros((3, 2))}, 0.1)

@@ -206,7 +206,7 @@ def test_bad_params_are_named(setup):
     wrong = dict(params, W=np.zeros((U, U + 1)))
     with pytest.raises(ValueError, match=r"params\['W'\] must have shape \(4, 4\), got shape \(4, 5\)"):
         srn.forward(wrong, inputs)
-    with pytest.raises(TypeError, match="missing"):
+    with pytest.raises(ValueError, match=r"params must have the keys .*; missing \['c'\]"):
         srn.forward({k: v for k, v in params.items() if k != "c"}, inputs)
     mixed = dict(params, c=params["c"].astype(np.float32))
     with pytest.raises(TypeError, match="one float dtype"):
