@@ -170,7 +170,11 @@ def sample_from(probs, rng: np.random.Generator | None = None, temperature: floa
     if rng is None:
         return int(np.argmax(probs))
     require_generator(rng)
-    logits = np.log(np.maximum(probs.astype(np.float64), 1e-300)) / temperature
+    with np.errstate(over="ignore"):
+        logits = np.log(np.maximum(probs.astype(np.float64), 1e-300)) / temperature
+    if not np.all(np.isfinite(logits)):
+        raise ValueError(f"temperature {temperature:g} is too small: log(probs) / temperature overflows "
+                         "(for the most likely token every time, pass rng=None)")
     p = np.exp(logits - logits.max())
     return int(rng.choice(p.size, p=p / p.sum()))
 

@@ -1092,6 +1092,13 @@ for label, temperature, expect in [
         "temperature",
     )
 add("text.sample_from", "rng an int", lambda: text.sample_from(PROBS, 0), TypeError, "rng")
+add(
+    "text.sample_from",
+    "temperature 1e-320 (overflows)",
+    lambda: text.sample_from(PROBS, np.random.default_rng(0), 1e-320),
+    ValueError,
+    "temperature",
+)
 add("text.generate", "step not callable", lambda: text.generate(None, [0], 2), TypeError, "step")
 add(
     "text.generate",
