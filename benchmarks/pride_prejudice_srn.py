@@ -28,7 +28,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from helpers import data, srn  # noqa: E402
+from helpers import data, optim, srn  # noqa: E402
 from helpers.text import Vocabulary, contiguous_streams, word_tokens_from  # noqa: E402
 
 FIRST_LINE = "It is a truth universally acknowledged"
@@ -48,17 +48,18 @@ def main() -> None:
     inputs, targets = contiguous_streams(ids, N_STREAMS)
     params = srn.init_params(len(vocab), N_HIDDEN, len(vocab), np.random.default_rng(args.seed),
                              dtype=np.float32)
-    optimizer = srn.Adam(params, lr=LR)
+    optimizer = optim.Adam(params, lr=LR)
     print(f"vocabulary: {len(vocab)} tokens, sequence: {ids.size} tokens, "
           f"BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']}")
     train_s = eval_s = 0.0
     hit = {}
     h_start = None
     for epoch in range(1, args.max_epochs + 1):
-        optimizer.lr = srn.cosine_learning_rate(LR, epoch, max(args.max_epochs, SCHEDULE_EPOCHS))
+        optimizer.lr = optim.cosine_learning_rate(LR, epoch, max(args.max_epochs, SCHEDULE_EPOCHS))
         t0 = time.perf_counter()
-        result = srn.train_epoch(params, optimizer, inputs, targets, SEQ_LEN, max_norm=CLIP, h0=h_start)
-        h_start = srn.next_stream_states(result.h_last)
+        result = optim.train_epoch(srn.loss_and_gradients, params, optimizer, inputs, targets, SEQ_LEN,
+                                   max_norm=CLIP, state=h_start)
+        h_start = optim.next_stream_states(result.state)
         t1 = time.perf_counter()
         loss = srn.cross_entropy(srn.forward(params, whole_x), whole_y)
         t2 = time.perf_counter()

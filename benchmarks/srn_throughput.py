@@ -31,7 +31,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from helpers import data, srn  # noqa: E402
+from helpers import data, optim, srn  # noqa: E402
 from helpers.text import Vocabulary, contiguous_streams, tokenize_chars  # noqa: E402
 from helpers.torch_models import TorchSRN  # noqa: E402
 
@@ -76,7 +76,7 @@ def numpy_stepper(vocab_size: int):
 
     def step(x, y):
         _, grads, state["h"] = srn.loss_and_gradients(params, x, y, state["h"])
-        srn.sgd_step(params, grads, LR)
+        optim.sgd_step(params, grads, LR)
 
     return step
 

@@ -1,5 +1,6 @@
 """The simple recurrent network (Elman network) in numpy, as plain functions on
-explicit arrays, with backpropagation through time (full and truncated).
+explicit arrays, with backpropagation through time (full and truncated). Optimisers,
+clipping and the training loop are in ``helpers.optim``.
 
 Notation (the lecture's): ``M`` inputs, ``U`` hidden units, ``K`` outputs, and
 
@@ -26,7 +27,6 @@ Conventions used by every function here:
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -37,7 +37,6 @@ from helpers.validation import (
     as_index_array,
     as_param_array,
     check_keys,
-    require_positive_float,
     require_positive_int,
 )
 
@@ -116,14 +115,6 @@ def check_params(params) -> tuple[int, int, int]:
     if len(dtypes) != 1:
         raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
     return n_inputs, n_hidden, n_outputs
-
-
-def check_grads(grads, params, name: str = "grads") -> None:
-    """``grads`` must hold a finite array of each parameter's shape for every key of
-    ``PARAM_NAMES`` (an ``h0`` entry is allowed); ``ValueError`` otherwise."""
-    check_keys(grads, name, PARAM_NAMES, optional=("h0",))
-    for k in PARAM_NAMES:
-        as_float_array(grads[k], f"{name}[{k!r}]", params[k].shape)
 
 
 def _initial_state(h0, n: int, n_hidden: int, dtype) -> np.ndarray:
@@ -300,81 +291,6 @@ def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = 
     return loss, backward(params, cache, targets, truncate), cache.h_last.copy()
 
 
-def clip_gradients(grads: dict[str, np.ndarray], max_norm: float) -> float:
-    """Scale the parameter gradients in place so their joint norm is at most ``max_norm``.
-
-    Only the keys of ``PARAM_NAMES`` count (not ``h0``). Returns the norm before clipping.
-    """
-    max_norm = require_positive_float(max_norm, "max_norm", allow_inf=True)
-    check_keys(grads, "grads", PARAM_NAMES, optional=("h0",))
-    for k in PARAM_NAMES:
-        as_float_array(grads[k], f"grads[{k!r}]")
-    norm = float(np.sqrt(sum(float(np.vdot(grads[k], grads[k])) for k in PARAM_NAMES)))
-    if norm > max_norm:
-        for k in PARAM_NAMES:
-            grads[k] *= max_norm / norm
-    return norm
-
-
-class Adam:
-    """Adam (Kingma and Ba) for a parameter dict, updating the arrays in place.
-
-    ``lr`` step size, ``betas`` decay rates of the first and second moment
-    estimates, ``eps`` added to the root of the second moment.
-    """
-
-    def __init__(self, params: dict[str, np.ndarray], lr: float = 0.01,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
-        check_params(params)
-        lr = require_positive_float(lr, "lr")
-        if (not isinstance(betas, tuple | list) or len(betas) != 2
-                or not all(isinstance(b, numbers.Real) and 0 <= b < 1 for b in betas)):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        eps = require_positive_float(eps, "eps")
-        self.lr, self.betas, self.eps = lr, tuple(float(b) for b in betas), eps
-        self.m = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
-        self.v = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
-        self.t = 0
-
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
-        """One update of every array in ``params`` from the matching ``grads`` entry."""
-        check_params(params)
-        check_grads(grads, params)
-        if any(self.m[k].shape != params[k].shape for k in PARAM_NAMES):
-            raise ValueError("params do not have the shapes this Adam was created for")
-        self.t += 1
-        b1, b2 = self.betas
-        scale = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
-        for k in PARAM_NAMES:
-            g, m, v = grads[k], self.m[k], self.v[k]
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * g * g
-            params[k] -= scale * m / (np.sqrt(v) + self.eps)
-
-
-def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
-    """The step size for ``epoch`` (1 .. ``n_epochs``) of a cosine schedule: ``lr`` in the
-    first epoch, falling smoothly towards 0 by the last, ``lr (1 + cos(pi (epoch - 1) /
-    n_epochs)) / 2``. A longer budget keeps the step large for longer."""
-    lr = require_positive_float(lr, "lr")
-    n_epochs = require_positive_int(n_epochs, "n_epochs")
-    epoch = require_positive_int(epoch, "epoch")
-    if epoch > n_epochs:
-        raise ValueError(f"epoch must be in [1, n_epochs={n_epochs}], got {epoch}")
-    return float(lr) * 0.5 * (1.0 + np.cos(np.pi * (epoch - 1) / n_epochs))
-
-
-def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
-    """Steepest descent, the lecture's update: ``theta <- theta - lr * dJ/dtheta`` in place."""
-    lr = require_positive_float(lr, "lr")
-    check_params(params)
-    check_grads(grads, params)
-    for k in PARAM_NAMES:
-        params[k] -= lr * grads[k]
-
-
 def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]:
     """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the
     new state ``(U,)``. ``h=None`` is the zero state. Matches the signature that
@@ -385,49 +301,3 @@ def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]
     h = np.zeros(n_hidden, dtype=dtype) if h is None else as_float_array(h, "h", (n_hidden,))
     h = np.tanh(params["b"] + params["W"] @ h + params["U"][:, token_id])
     return softmax(params["c"] + params["V"] @ h), h
-
-
-class EpochResult(NamedTuple):
-    """What ``train_epoch`` returns: ``loss``, the summed training cross-entropy of the
-    epoch, and ``h_last`` ``(N, U)``, the state of every stream after its last chunk."""
-
-    loss: float
-    h_last: np.ndarray
-
-
-def train_epoch(params, optimizer, inputs, targets, seq_len: int, max_norm: float | None = None,
-                h0=None) -> EpochResult:
-    """One pass over ``(N, S)`` streams in truncated-BPTT chunks of ``seq_len`` steps.
-
-    ``inputs``/``targets`` come from ``helpers.text.contiguous_streams``; the state is
-    carried from chunk to chunk (starting from ``h0``, default zeros) without its
-    gradient, and ``optimizer.step(params, grads)`` runs after every chunk (e.g. an
-    ``Adam``), after clipping the gradient norm to ``max_norm`` when given.
-    Returns an ``EpochResult`` (the summed training cross-entropy and the final states;
-    ``next_stream_states`` turns those into the next epoch's ``h0``).
-    """
-    from helpers.text import bptt_chunks
-
-    if not callable(getattr(optimizer, "step", None)):
-        raise TypeError(f"optimizer must have a step(params, grads) method (e.g. srn.Adam), "
-                        f"got {type(optimizer).__name__}")
-    total, h = 0.0, h0
-    for x, y in bptt_chunks(inputs, targets, seq_len):
-        loss, grads, h = loss_and_gradients(params, x, y, h)
-        if max_norm is not None:
-            clip_gradients(grads, max_norm)
-        optimizer.step(params, grads)
-        total += loss
-    return EpochResult(total, h)
-
-
-def next_stream_states(h_last) -> np.ndarray:
-    """Initial states for the next pass over contiguous streams, ``(N, U)``.
-
-    Stream ``i + 1`` of ``contiguous_streams`` starts where stream ``i`` ends, so its
-    next initial state is the state stream ``i`` ended with (row ``i`` of ``h_last``);
-    stream 0 starts the text and gets zeros. Training then sees, at every position, a
-    state close to the one a single pass over the whole text would carry there.
-    """
-    h_last = as_float_array(h_last, "h_last", (None, None))
-    return np.concatenate([np.zeros_like(h_last[:1]), h_last[:-1]])

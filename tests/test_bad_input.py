@@ -36,6 +36,7 @@ from helpers import (  # noqa: E402
     gradcheck,
     mlp,
     notebook,
+    optim,
     plotting,
     srn,
     text,
@@ -805,16 +806,16 @@ def grads64():
 
 
 for fname, call in [
-    ("srn.sgd_step", lambda g: srn.sgd_step(params64(), g, 0.1)),
-    ("srn.clip_gradients", lambda g: srn.clip_gradients(g, 1.0)),
-    ("srn.check_grads", lambda g: srn.check_grads(g, params64())),
-    ("srn.Adam.step", lambda g: srn.Adam(params64()).step(params64(), g)),
+    ("optim.sgd_step", lambda g: optim.sgd_step(params64(), g, 0.1)),
+    ("optim.clip_gradients", lambda g: optim.clip_gradients(g, 1.0)),
+    ("optim.check_grads", lambda g: optim.check_grads(g, params64())),
+    ("optim.Adam.step", lambda g: optim.Adam(params64()).step(params64(), g)),
 ]:
     add(
         fname,
         "grads: missing key",
         lambda c=call: c({k: v for k, v in grads64().items() if k != "W"}),
-        ValueError,
+        VALID if fname == "optim.clip_gradients" else ValueError,  # clipping measures what it is given
         "grads",
     )
     add(fname, "grads: not a dict", lambda c=call: c(None), TypeError, "grads")
@@ -825,7 +826,7 @@ for fname, call in [
         ValueError,
         "grads['b']",
     )
-    if fname != "srn.clip_gradients":
+    if fname != "optim.clip_gradients":
         add(
             fname,
             "grads: (4,) for a (4, 4) weight",
@@ -838,16 +839,26 @@ for label, lr, expect in [
     ("lr NaN", float("nan"), ValueError),
     ("lr string", "0.1", TypeError),
 ]:
-    add("srn.sgd_step", label, lambda lr=lr: srn.sgd_step(params64(), grads64(), lr), expect, "lr")
-    add("srn.Adam", label, lambda lr=lr: srn.Adam(params64(), lr=lr), expect, "lr")
-    add("srn.cosine_learning_rate", label, lambda lr=lr: srn.cosine_learning_rate(lr, 1, 10), expect, "lr")
-add("srn.Adam", "betas out of range", lambda: srn.Adam(params64(), betas=(0.9, 1.0)), ValueError, "betas")
-add("srn.Adam", "eps 0", lambda: srn.Adam(params64(), eps=0.0), ValueError, "eps")
-add("srn.Adam", "params missing a key", lambda: srn.Adam({"U": np.zeros((U, M))}), ValueError, "params")
+    add("optim.sgd_step", label, lambda lr=lr: optim.sgd_step(params64(), grads64(), lr), expect, "lr")
+    add("optim.Adam", label, lambda lr=lr: optim.Adam(params64(), lr=lr), expect, "lr")
+    add(
+        "optim.cosine_learning_rate", label, lambda lr=lr: optim.cosine_learning_rate(lr, 1, 10), expect, "lr"
+    )
+add("optim.Adam", "betas out of range", lambda: optim.Adam(params64(), betas=(0.9, 1.0)), ValueError, "betas")
+add("optim.Adam", "eps 0", lambda: optim.Adam(params64(), eps=0.0), ValueError, "eps")
+add("optim.Adam", "params a list", lambda: optim.Adam([np.zeros((U, M))]), TypeError, "params")
+add("optim.Adam", "params empty", lambda: optim.Adam({}), ValueError, "params")
 add(
-    "srn.Adam.step",
+    "optim.Adam",
+    "params with int weights",
+    lambda: optim.Adam({"U": np.zeros((U, M), int)}),
+    TypeError,
+    "params['U']",
+)
+add(
+    "optim.Adam.step",
     "params of another shape",
-    lambda: srn.Adam(params64()).step(
+    lambda: optim.Adam(params64()).step(
         srn.init_params(M, U + 1, K, np.random.default_rng(0)),
         srn.loss_and_gradients(srn.init_params(M, U + 1, K, np.random.default_rng(0)), IDS, TARGETS)[1],
     ),
@@ -860,13 +871,19 @@ for label, max_norm, expect in [
     ("max_norm string", "5", TypeError),
     ("max_norm inf", float("inf"), VALID),
 ]:
-    add("srn.clip_gradients", label, lambda m=max_norm: srn.clip_gradients(grads64(), m), expect, "max_norm")
+    add(
+        "optim.clip_gradients",
+        label,
+        lambda m=max_norm: optim.clip_gradients(grads64(), m),
+        expect,
+        "max_norm",
+    )
 for label, args, expect, names in [
     ("epoch 0", (0.1, 0, 10), ValueError, "epoch"),
     ("epoch past the end", (0.1, 11, 10), ValueError, "epoch"),
     ("n_epochs 0", (0.1, 1, 0), ValueError, "n_epochs"),
 ]:
-    add("srn.cosine_learning_rate", label, lambda a=args: srn.cosine_learning_rate(*a), expect, names)
+    add("optim.cosine_learning_rate", label, lambda a=args: optim.cosine_learning_rate(*a), expect, names)
 for label, token, expect in [
     ("id out of range", M, ValueError),
     ("float id", 0.5, TypeError),
@@ -889,28 +906,54 @@ add_array_cases(
     none=VALID,
 )
 add(
-    "srn.train_epoch",
+    "optim.train_epoch",
     "optimizer without step",
-    lambda: srn.train_epoch(params64(), "adam", IDS, TARGETS, 2),
+    lambda: optim.train_epoch(srn.loss_and_gradients, params64(), "adam", IDS, TARGETS, 2),
     TypeError,
     "optimizer",
 )
 add(
-    "srn.train_epoch",
+    "optim.train_epoch",
     "seq_len 0",
-    lambda: srn.train_epoch(params64(), srn.Adam(params64()), IDS, TARGETS, 0),
+    lambda: optim.train_epoch(srn.loss_and_gradients, params64(), optim.Adam(params64()), IDS, TARGETS, 0),
     ValueError,
     "seq_len",
 )
 add(
-    "srn.train_epoch",
+    "optim.train_epoch",
     "targets of another shape",
-    lambda: srn.train_epoch(params64(), srn.Adam(params64()), IDS, TARGETS[:, :2], 2),
+    lambda: optim.train_epoch(
+        srn.loss_and_gradients, params64(), optim.Adam(params64()), IDS, TARGETS[:, :2], 2
+    ),
     ValueError,
     "targets",
 )
+add(
+    "optim.train_epoch",
+    "loss_and_gradients not callable",
+    lambda: optim.train_epoch(None, params64(), optim.Adam(params64()), IDS, TARGETS, 2),
+    TypeError,
+    "loss_and_gradients",
+)
+add(
+    "optim.train_epoch",
+    "max_norm 0",
+    lambda: optim.train_epoch(
+        srn.loss_and_gradients, params64(), optim.Adam(params64()), IDS, TARGETS, 2, 0.0
+    ),
+    ValueError,
+    "max_norm",
+)
 add_array_cases(
-    "srn.next_stream_states", "h_last", np.zeros((3, U)), srn.next_stream_states, shape_bad=np.zeros(U)
+    "optim.next_stream_states", "state", np.zeros((3, U)), optim.next_stream_states, shape_bad=np.zeros(U)
+)
+add("optim.check_param_dict", "not a dict", lambda: optim.check_param_dict(None), TypeError, "params")
+add(
+    "optim.check_param_dict",
+    "float16 array",
+    lambda: optim.check_param_dict({"W": np.zeros(2, np.float16)}),
+    TypeError,
+    "params['W']",
 )
 
 # ---------------------------------------------------------------- torch twins
@@ -1455,7 +1498,7 @@ COVERED_ELSEWHERE = {
     "data.main": "tests/test_data.py (offline report, exit status)",
     "data.load_names": "tests/test_data.py (no arguments)",
     "notebook.torch_device": "tests/test_notebook_setup.py (RNN_COURSE_DEVICE values)",
-    "srn.EpochResult": "a NamedTuple returned by train_epoch",
+    "optim.EpochResult": "a NamedTuple returned by train_epoch",
     "srn.SRNCache": "a NamedTuple returned by forward",
     "digits.DigitsSplit": "a NamedTuple returned by load_digits_split",
     "data.DataUnavailableError": "an exception class",

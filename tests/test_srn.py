@@ -134,35 +134,6 @@ def test_torch_model_copies_weights(setup):
                                atol=1e-12)
 
 
-def test_training_with_adam_and_sgd_lowers_the_loss():
-    rng = np.random.default_rng(0)
-    seq = np.tile(np.arange(4), 6)[None]  # 0 1 2 3 0 1 2 3 ...
-    x, y = seq[:, :-1], seq[:, 1:]
-    for make_step in ("adam", "sgd"):
-        params = srn.init_params(4, 8, 4, rng)
-        start, _, _ = srn.loss_and_gradients(params, x, y)
-        opt = srn.Adam(params, lr=0.05)
-        for _ in range(100):
-            loss, grads, _ = srn.loss_and_gradients(params, x, y)
-            if make_step == "adam":
-                opt.step(params, grads)
-            else:
-                srn.sgd_step(params, grads, lr=0.05)
-        assert loss < 0.2 * start, (make_step, start, loss)
-
-
-def test_clip_gradients_scales_to_max_norm():
-    grads = {k: np.full(3, 2.0) for k in srn.PARAM_NAMES}
-    grads["h0"] = np.full(3, 100.0)
-    norm = srn.clip_gradients(grads, 1.0)
-    assert norm == pytest.approx(np.sqrt(5 * 3 * 4.0))
-    total = np.sqrt(sum(np.sum(grads[k] ** 2) for k in srn.PARAM_NAMES))
-    assert total == pytest.approx(1.0)
-    assert np.all(grads["h0"] == 100.0)
-    with pytest.raises(ValueError, match="max_norm"):
-        srn.clip_gradients(grads, 0.0)
-
-
 # ---- bad input -------------------------------------------------------------------------
 
 def test_token_ids_out_of_range_are_named(setup):
@@ -267,52 +238,3 @@ def test_sum_rows_by_id_equals_add_at():
     expected = np.zeros((12, 3))
     np.add.at(expected, ids, rows)
     np.testing.assert_allclose(srn._sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)
-
-
-def test_train_epoch_lowers_the_loss_on_a_repeating_sequence():
-    rng = np.random.default_rng(0)
-    ids = np.tile(np.arange(4), 60)
-    inputs, targets = ids[None, :-1].repeat(2, axis=0), ids[None, 1:].repeat(2, axis=0)
-    params = srn.init_params(4, 8, 4, rng)
-    optimizer = srn.Adam(params, lr=0.05)
-    first = srn.train_epoch(params, optimizer, inputs, targets, seq_len=10)
-    assert first.h_last.shape == (2, 8)
-    for _ in range(5):
-        last = srn.train_epoch(params, optimizer, inputs, targets, seq_len=10, max_norm=5.0)
-    assert last.loss < 0.2 * first.loss
-    with pytest.raises(ValueError, match="seq_len must be a positive integer"):
-        srn.train_epoch(params, optimizer, inputs, targets, seq_len=0)
-
-
-def test_train_epoch_returns_the_final_state_of_each_stream():
-    params = srn.init_params(5, 3, 5, np.random.default_rng(1))
-    inputs, targets = np.random.default_rng(2).integers(0, 5, (2, 3, 12))
-    h0 = np.random.default_rng(3).normal(size=(3, 3))
-
-    class NoUpdate:
-        def step(self, params, grads):
-            pass
-
-    result = srn.train_epoch(params, NoUpdate(), inputs, targets, seq_len=5, h0=h0)
-    whole = srn.forward(params, inputs, h0)
-    np.testing.assert_allclose(result.h_last, whole.h_last, atol=1e-14)
-    assert np.isclose(result.loss, srn.cross_entropy(whole, targets))
-
-
-def test_next_stream_states_shifts_the_final_states_down_one_stream():
-    h_last = np.arange(6.0).reshape(3, 2)
-    np.testing.assert_array_equal(srn.next_stream_states(h_last), [[0, 0], [0, 1], [2, 3]])
-    with pytest.raises(ValueError, match=r"h_last must have shape \(\*, \*\)"):
-        srn.next_stream_states(np.zeros(3))
-
-
-def test_cosine_learning_rate_falls_from_lr_towards_zero():
-    rates = [srn.cosine_learning_rate(0.02, e, 10) for e in range(1, 11)]
-    assert rates[0] == 0.02 and all(a > b > 0 for a, b in zip(rates[:-1], rates[1:], strict=True))
-    assert np.isclose(srn.cosine_learning_rate(0.02, 6, 10), 0.01)
-    with pytest.raises(ValueError, match=r"epoch must be in \[1, n_epochs=10\], got 11"):
-        srn.cosine_learning_rate(0.02, 11, 10)
-    with pytest.raises(ValueError, match="lr must be a positive finite number"):
-        srn.cosine_learning_rate(float("nan"), 1, 10)
-    with pytest.raises(ValueError, match="n_epochs must be a positive integer"):
-        srn.cosine_learning_rate(0.02, 1, 0)
