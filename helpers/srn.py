@@ -20,8 +20,9 @@ Conventions used by every function here:
   (``b = bias_ih_l0 + bias_hh_l0``).
 * Activity arrays are **rows**: a batch of ``N`` sequences of ``T`` steps has
   hidden states ``(N, T, U)``, so one step computes ``A = b + H W^T + X U^T``.
-* Inputs are token ids ``(N, T)`` in ``[0, M)``; multiplying ``U`` by a one-hot
-  ``x`` is the same as reading column ``U[:, id]``, which is what the code does.
+* Inputs are token ids ``(N, T)`` in ``[0, M)`` (multiplying ``U`` by a one-hot ``x``
+  is the same as reading column ``U[:, id]``, which is what the code does) or real
+  input vectors ``(N, T, M)``.
 * The dtype of the weights (float64 or float32) is the dtype of the computation.
 """
 
@@ -31,6 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from helpers import recurrent
 from helpers.activations import get_activation, softmax
 from helpers.validation import (
     as_float_array,
@@ -117,17 +119,6 @@ def check_params(params) -> tuple[int, int, int]:
     return n_inputs, n_hidden, n_outputs
 
 
-def _initial_state(h0, n: int, n_hidden: int, dtype) -> np.ndarray:
-    if h0 is None:
-        return np.zeros((n, n_hidden), dtype=dtype)
-    h0 = as_float_array(h0, "h0")
-    if h0.shape == (n_hidden,):
-        h0 = np.broadcast_to(h0, (n, n_hidden))
-    if h0.shape != (n, n_hidden):
-        raise ValueError(f"h0 must have shape ({n}, {n_hidden}) (batch, hidden), got {h0.shape}")
-    return np.ascontiguousarray(h0, dtype=dtype)
-
-
 def srn_step(x, h_prev, params, activation: str = "tanh") -> tuple[np.ndarray, np.ndarray]:
     """One time step for a batch: returns ``(h, y)``.
 
@@ -149,25 +140,21 @@ def srn_step(x, h_prev, params, activation: str = "tanh") -> tuple[np.ndarray, n
 
 
 def forward(params, inputs, h0=None) -> SRNCache:
-    """Run the SRN over a batch of token-id sequences.
+    """Run the SRN over a batch of sequences.
 
-    ``inputs`` ``(N, T)`` ids in ``[0, M)``; ``h0`` ``(N, U)`` or ``(U,)`` carried
-    state (default zeros). Returns an ``SRNCache`` with ``hidden (N, T, U)`` and
-    ``probs (N, T, K)``. The output layer runs as one matrix product over all
-    ``N T`` steps; only the recurrence ``h<t> = tanh(a<t>)`` loops over ``t``.
+    ``inputs``: token ids ``(N, T)`` in ``[0, M)``, or real input vectors ``(N, T, M)``;
+    ``h0`` ``(N, U)`` or ``(U,)`` carried state (default zeros). Returns an ``SRNCache``
+    with ``hidden (N, T, U)`` and ``probs (N, T, K)``. The output layer runs as one
+    matrix product over all ``N T`` steps; only the recurrence ``h<t> = tanh(a<t>)``
+    loops over ``t``.
     """
     n_inputs, n_hidden, _ = check_params(params)
-    inputs = as_index_array(inputs, "inputs", n_inputs, (None, None))
-    n, t_len = inputs.shape
-    if t_len == 0:
-        raise ValueError("inputs must hold at least one time step, got shape (N, 0)")
-    if n == 0:
-        raise ValueError("inputs must hold at least one sequence, got shape (0, T)")
+    inputs = recurrent.check_inputs(inputs, n_inputs)
+    n, t_len = inputs.shape[:2]
     dtype = params["W"].dtype
-    h0 = _initial_state(h0, n, n_hidden, dtype)
+    h0 = recurrent.initial_state(h0, n, n_hidden, dtype, "h0")
     # a<t> without the recurrent term, for every step at once: b + U x<t>
-    hidden = params["U"].T[inputs]
-    hidden += params["b"]
+    hidden = recurrent.input_projection(params["U"], params["b"], inputs)
     w_t = params["W"].T
     h = h0
     tmp = np.empty((n, n_hidden), dtype=dtype)
@@ -176,22 +163,8 @@ def forward(params, inputs, h0=None) -> SRNCache:
         h = hidden[:, t]
         h += tmp
         np.tanh(h, out=h)
-    probs = hidden.reshape(n * t_len, n_hidden) @ params["V"].T
-    probs += params["c"]
-    _softmax_rows_in_place(probs)
-    return SRNCache(inputs, h0, hidden, probs.reshape(n, t_len, -1))
-
-
-def _softmax_rows_in_place(o: np.ndarray) -> None:
-    """``o <- softmax(o)`` along the last axis of a 2-D array, in place.
-
-    The same stable computation as ``helpers.activations.softmax`` (subtract the row
-    maximum, exponentiate, normalise) without its temporary copies: for the
-    ``(5000, 1016)`` logits of notebook 04 the output layer is most of the work.
-    """
-    o -= o.max(axis=1, keepdims=True)
-    np.exp(o, out=o)
-    o /= o.sum(axis=1, keepdims=True)
+    probs = recurrent.output_layer(params["V"], params["c"], hidden)
+    return SRNCache(inputs, h0, hidden, probs)
 
 
 def cross_entropy(cache: SRNCache, targets) -> float:
@@ -201,11 +174,7 @@ def cross_entropy(cache: SRNCache, targets) -> float:
     (about 1e-38 in float32), so ``J`` stays finite."""
     if not isinstance(cache, SRNCache):
         raise TypeError(f"cache must be the SRNCache that forward returned, got {type(cache).__name__}")
-    n, t_len, k = cache.probs.shape
-    targets = as_index_array(targets, "targets", k, (n, t_len))
-    picked = cache.probs.reshape(n * t_len, k)[np.arange(n * t_len), targets.reshape(-1)]
-    tiny = np.finfo(picked.dtype).tiny
-    return float(-np.log(np.maximum(picked, tiny)).sum(dtype=np.float64))
+    return recurrent.cross_entropy(cache.probs, recurrent.check_targets(targets, cache.probs))
 
 
 def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> dict[str, np.ndarray]:
@@ -223,37 +192,26 @@ def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> d
     The blame equations, in row form for each step (``d`` = dJ/d):
     ``do<t> = y<t> - onehot(target<t>)``, ``dh<t> = do<t> V + da<t+1> W``,
     ``da<t> = dh<t> (1 - h<t>^2)``; then ``dV = sum_t do<t>^T h<t>``,
-    ``dc = sum_t do<t>``, ``dW = sum_t da<t>^T h<t-1>``, ``dU[:, id] += da<t>``,
+    ``dc = sum_t do<t>``, ``dW = sum_t da<t>^T h<t-1>``, ``dU = sum_t da<t>^T x<t>``,
     ``db = sum_t da<t>``, ``dh0 = da<1> W``.
     """
-    n_inputs, n_hidden, n_outputs = check_params(params)
+    n_inputs, n_hidden, _ = check_params(params)
     if not isinstance(cache, SRNCache):
         raise TypeError(f"cache must be the SRNCache that forward returned, got {type(cache).__name__}")
+    targets = recurrent.check_targets(targets, cache.probs)
+    truncate = recurrent.check_truncate(truncate)
     n, t_len, _ = cache.hidden.shape
-    targets = as_index_array(targets, "targets", n_outputs, (n, t_len))
-    if truncate is not None:
-        truncate = require_positive_int(truncate, "truncate")
-    dtype = params["W"].dtype
     hidden = cache.hidden
-    flat_h = hidden.reshape(n * t_len, n_hidden)
-    # do<t> = y<t> - onehot(target<t>), formed in the cache's probs and undone after use
-    d_out = cache.probs.reshape(n * t_len, n_outputs)
-    rows, cols = np.arange(n * t_len), targets.reshape(-1)
-    picked = d_out[rows, cols]
-    d_out[rows, cols] = picked - 1.0
-    try:
-        grads = {"V": d_out.T @ flat_h, "c": d_out.sum(axis=0)}
-        # blame on h<t> from the output, for all steps at once; turned into da<t> in place
-        d_a = (d_out @ params["V"]).reshape(n, t_len, n_hidden)
-    finally:
-        d_out[rows, cols] = picked
+    grads = {}
+    # blame on h<t> from the output, for all steps at once; turned into da<t> in place
+    grads["V"], grads["c"], d_a = recurrent.output_gradients(params["V"], hidden, cache.probs, targets)
     w = params["W"]
-    carry = np.zeros((n, n_hidden), dtype=dtype)
+    carry = np.zeros((n, n_hidden), dtype=w.dtype)
     tanh_slope = hidden * hidden  # 1 - h<t>^2 for all steps at once, formed in place
     np.subtract(1.0, tanh_slope, out=tanh_slope)
     for t in range(t_len - 1, -1, -1):
         da_t = d_a[:, t]
-        if truncate is None or (t + 1) % truncate != 0:
+        if recurrent.blame_crosses(t, truncate):
             da_t += carry
         da_t *= tanh_slope[:, t]
         np.matmul(da_t, w, out=carry)
@@ -262,22 +220,8 @@ def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> d
     flat_da = d_a.reshape(n * t_len, n_hidden)
     grads["W"] = flat_da.T @ h_prev.reshape(n * t_len, n_hidden)
     grads["b"] = flat_da.sum(axis=0)
-    grads["U"] = _sum_rows_by_id(flat_da, cache.inputs.reshape(-1), n_inputs).T.copy()
+    grads["U"] = recurrent.input_weight_gradient(d_a, cache.inputs, n_inputs)
     return {k: grads[k] for k in (*PARAM_NAMES, "h0")}
-
-
-def _sum_rows_by_id(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:
-    """``out[i] = sum of rows[j] with ids[j] == i``, shape ``(n_ids, rows.shape[1])``.
-
-    Equivalent to ``np.add.at(out, ids, rows)`` (the one-hot product ``X^T rows``) but
-    several times faster: sort the ids once, then add up each run of equal ids.
-    """
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))
-    out = np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
-    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
-    return out
 
 
 def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = None):

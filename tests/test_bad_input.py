@@ -34,14 +34,16 @@ from helpers import (  # noqa: E402
     encoding,
     feedback,
     gradcheck,
+    gru,
+    lstm,
     mlp,
     notebook,
     optim,
     plotting,
+    recurrent,
     srn,
     text,
     torch_models,
-    torch_parity,
     validation,
     widgets,
 )
@@ -956,7 +958,268 @@ add(
     "params['W']",
 )
 
+# ---------------------------------------------------------------- lstm and gru (same standard as srn)
+for kind, module in (("lstm", lstm), ("gru", gru)):
+
+    def gated(module=module):
+        return module.init_params(M, U, K, np.random.default_rng(0))
+
+    for key in module.PARAM_NAMES:
+        good = gated()[key]
+        for label, value, expect in array_classes(
+            good, shape_bad=np.zeros(good.shape + (1,)), int_ok=False, float16_ok=False
+        ):
+            add(
+                f"{kind}.check_params",
+                f"params['{key}']: {label}",
+                lambda k=key, v=value, g=gated, m=module: m.check_params({**g(), k: v}),
+                expect,
+                f"params['{key}']",
+            )
+    add(
+        f"{kind}.check_params",
+        "missing key",
+        lambda g=gated, m=module: m.check_params({k: v for k, v in g().items() if k != "W"}),
+        ValueError,
+        "'W'",
+    )
+    add(
+        f"{kind}.check_params",
+        "an SRN's params",
+        lambda m=module: m.check_params(params64()),
+        ValueError,
+        "params",
+    )
+    add(
+        f"{kind}.init_params",
+        "n_hidden 0",
+        lambda m=module: m.init_params(M, 0, K, np.random.default_rng(0)),
+        ValueError,
+        "n_hidden",
+    )
+    add(f"{kind}.init_params", "rng an int", lambda m=module: m.init_params(M, U, K, 0), TypeError, "rng")
+    add(
+        f"{kind}.init_params",
+        "dtype int",
+        lambda m=module: m.init_params(M, U, K, np.random.default_rng(0), dtype=int),
+        TypeError,
+        "dtype",
+    )
+    for label, inputs, expect in [
+        ("id out of range", [[0, M]], ValueError),
+        ("float ids", [[0.5, 1.0]], TypeError),
+        ("vectors of the wrong width", np.zeros((2, 3, M + 1)), ValueError),
+        ("no steps", np.zeros((2, 0), int), ValueError),
+        ("None", None, TypeError),
+        ("string", "abc", TypeError),
+    ]:
+        add(
+            f"{kind}.forward",
+            f"inputs: {label}",
+            lambda v=inputs, g=gated, m=module: m.forward(g(), v),
+            expect,
+            "inputs",
+        )
+    add(
+        f"{kind}.forward",
+        "NaN weights (diverged)",
+        lambda g=gated, m=module: m.forward({**g(), "W": np.full_like(g()["W"], np.nan)}, IDS),
+        ValueError,
+        "params['W']",
+    )
+    add(
+        f"{kind}.cross_entropy",
+        "cache not from forward",
+        lambda m=module: m.cross_entropy((1, 2), TARGETS),
+        TypeError,
+        "cache",
+    )
+    add(
+        f"{kind}.cross_entropy",
+        "targets out of range",
+        lambda g=gated, m=module: m.cross_entropy(m.forward(g(), IDS), TARGETS + K),
+        ValueError,
+        "targets",
+    )
+    add(
+        f"{kind}.backward",
+        "cache not from forward",
+        lambda g=gated, m=module: m.backward(g(), None, TARGETS),
+        TypeError,
+        "cache",
+    )
+    add(
+        f"{kind}.backward",
+        "truncate 0",
+        lambda g=gated, m=module: m.backward(g(), m.forward(g(), IDS), TARGETS, 0),
+        ValueError,
+        "truncate",
+    )
+    add(
+        f"{kind}.loss_and_gradients",
+        "targets of another shape",
+        lambda g=gated, m=module: m.loss_and_gradients(g(), IDS, TARGETS[:, :2]),
+        ValueError,
+        "targets",
+    )
+    add(
+        f"{kind}.predict_step",
+        "token out of range",
+        lambda g=gated, m=module: m.predict_step(g(), M),
+        ValueError,
+        "token_id",
+    )
+add(
+    "lstm.forward",
+    "state not a pair",
+    lambda: lstm.forward(lstm.init_params(M, U, K, np.random.default_rng(0)), IDS, np.zeros((2, U))),
+    TypeError,
+    "state",
+)
+add(
+    "lstm.forward",
+    "c0 of the wrong shape",
+    lambda: lstm.forward(
+        lstm.init_params(M, U, K, np.random.default_rng(0)), IDS, (np.zeros((2, U)), np.zeros((3, U)))
+    ),
+    ValueError,
+    "c0",
+)
+add(
+    "lstm.init_params",
+    "forget_bias NaN",
+    lambda: lstm.init_params(M, U, K, np.random.default_rng(0), forget_bias=np.nan),
+    ValueError,
+    "forget_bias",
+)
+add(
+    "lstm.lstm_step",
+    "x of the wrong width",
+    lambda: lstm.lstm_step(np.zeros((2, M + 1)), None, lstm.init_params(M, U, K, np.random.default_rng(0))),
+    ValueError,
+    "x",
+)
+add(
+    "lstm.lstm_step",
+    "h0 of the wrong shape",
+    lambda: lstm.lstm_step(
+        np.zeros((2, M)), (np.zeros((2, 1)), None), lstm.init_params(M, U, K, np.random.default_rng(0))
+    ),
+    ValueError,
+    "h0",
+)
+add(
+    "lstm.predict_step",
+    "state a single array",
+    lambda: lstm.predict_step(lstm.init_params(M, U, K, np.random.default_rng(0)), 0, np.zeros(U)),
+    TypeError,
+    "state",
+)
+add(
+    "lstm.LSTMCache.state",
+    "no arguments: nothing to get wrong",
+    lambda: lstm.forward(lstm.init_params(M, U, K, np.random.default_rng(0)), IDS).state,
+    VALID,
+)
+add(
+    "gru.gru_step",
+    "x None",
+    lambda: gru.gru_step(None, None, gru.init_params(M, U, K, np.random.default_rng(0))),
+    TypeError,
+    "x",
+)
+add(
+    "gru.gru_step",
+    "h_prev of the wrong shape",
+    lambda: gru.gru_step(
+        np.zeros((2, M)), np.zeros((2, U + 1)), gru.init_params(M, U, K, np.random.default_rng(0))
+    ),
+    ValueError,
+    "h_prev",
+)
+add(
+    "gru.GRUCache.h_last",
+    "no arguments: nothing to get wrong",
+    lambda: gru.forward(gru.init_params(M, U, K, np.random.default_rng(0)), IDS).h_last,
+    VALID,
+)
+add(
+    "recurrent.check_inputs",
+    "a 4-D float array",
+    lambda: recurrent.check_inputs(np.zeros((1, 2, 3, 4)), 4),
+    ValueError,
+    "inputs",
+)
+add(
+    "recurrent.initial_state",
+    "wrong shape",
+    lambda: recurrent.initial_state(np.zeros(3), 2, 4, np.float64, "h0"),
+    ValueError,
+    "h0",
+)
+add("recurrent.check_truncate", "truncate 0", lambda: recurrent.check_truncate(0), ValueError, "truncate")
+add(
+    "recurrent.check_targets",
+    "targets out of range",
+    lambda: recurrent.check_targets([[3]], np.zeros((1, 1, 3))),
+    ValueError,
+    "targets",
+)
+
 # ---------------------------------------------------------------- torch twins
+add(
+    "torch_models.TorchRecurrentNet",
+    "unknown kind",
+    lambda: torch_models.TorchRecurrentNet("rnn", M, U, K),
+    ValueError,
+    "kind",
+)
+add(
+    "torch_models.TorchRecurrentNet.from_numpy",
+    "an SRN's params as an LSTM's",
+    lambda: torch_models.TorchRecurrentNet.from_numpy("lstm", params64()),
+    ValueError,
+    "params",
+)
+add(
+    "torch_models.TorchRecurrentNet.forward",
+    "LSTM state not a pair",
+    lambda: torch_models.TorchRecurrentNet("lstm", M, U, K)(
+        torch.zeros(2, 3, dtype=torch.long), torch.zeros(2, U)
+    ),
+    ValueError,
+    "state",
+)
+add(
+    "torch_models.TorchRecurrentNet.forward",
+    "vectors of the wrong width",
+    lambda: torch_models.TorchRecurrentNet("gru", M, U, K)(torch.zeros(2, 3, M + 1)),
+    TypeError,
+    "inputs",
+)
+for fname, state in (
+    ("lstm_loss_and_gradients", (np.zeros((2, U)), np.zeros((2, U + 1)))),
+    ("gru_loss_and_gradients", np.zeros((3, U))),
+):
+    module = lstm if fname.startswith("lstm") else gru
+    add(
+        f"torch_models.{fname}",
+        "initial state of the wrong shape",
+        lambda f=fname, st=state, m=module: getattr(torch_models, f)(
+            m.init_params(M, U, K, np.random.default_rng(0)), IDS, TARGETS, st
+        ),
+        ValueError,
+        "0",
+    )
+    add(
+        f"torch_models.{fname}",
+        "truncate 0",
+        lambda f=fname, m=module: getattr(torch_models, f)(
+            m.init_params(M, U, K, np.random.default_rng(0)), IDS, TARGETS, None, 0
+        ),
+        ValueError,
+        "truncate",
+    )
 add("torch_models.TorchSRN", "n_hidden 0", lambda: torch_models.TorchSRN(M, 0, K), ValueError, "n_hidden")
 add(
     "torch_models.TorchSRN",
@@ -1030,23 +1293,23 @@ add(
     "inputs",
 )
 add(
-    "torch_parity.torch_cost_and_gradients",
+    "torch_models.torch_cost_and_gradients",
     "X wrong shape",
-    lambda: torch_parity.torch_cost_and_gradients(small_net(), np.zeros((5, 4)), T_GOOD),
+    lambda: torch_models.torch_cost_and_gradients(small_net(), np.zeros((5, 4)), T_GOOD),
     ValueError,
     "X",
 )
 add(
-    "torch_parity.torch_cost_and_gradients",
+    "torch_models.torch_cost_and_gradients",
     "unknown cost",
-    lambda: torch_parity.torch_cost_and_gradients(small_net(), X_GOOD, T_GOOD, "l1"),
+    lambda: torch_models.torch_cost_and_gradients(small_net(), X_GOOD, T_GOOD, "l1"),
     ValueError,
     "cost",
 )
 add(
-    "torch_parity.parity_errors",
+    "torch_models.parity_errors",
     "T NaN",
-    lambda: torch_parity.parity_errors(small_net(), X_GOOD, np.full((5, 2), np.nan)),
+    lambda: torch_models.parity_errors(small_net(), X_GOOD, np.full((5, 2), np.nan)),
     ValueError,
     "T",
 )
@@ -1500,6 +1763,17 @@ COVERED_ELSEWHERE = {
     "notebook.torch_device": "tests/test_notebook_setup.py (RNN_COURSE_DEVICE values)",
     "optim.EpochResult": "a NamedTuple returned by train_epoch",
     "srn.SRNCache": "a NamedTuple returned by forward",
+    "lstm.LSTMCache": "a NamedTuple returned by forward",
+    "gru.GRUCache": "a NamedTuple returned by forward",
+    "recurrent.input_projection": "internal arithmetic on arrays check_inputs/check_params already checked",
+    "recurrent.input_weight_gradient": "internal arithmetic, as above",
+    "recurrent.output_layer": "internal arithmetic, as above",
+    "recurrent.output_gradients": "internal arithmetic, as above",
+    "recurrent.cross_entropy": "internal arithmetic, as above",
+    "recurrent.sum_rows_by_id": "internal arithmetic, tests/test_srn.py",
+    "recurrent.softmax_rows_in_place": "internal arithmetic, tests/test_srn.py",
+    "recurrent.sigmoid_in_place": "internal arithmetic on checked arrays",
+    "recurrent.blame_crosses": "internal, on an int checked by check_truncate",
     "digits.DigitsSplit": "a NamedTuple returned by load_digits_split",
     "data.DataUnavailableError": "an exception class",
     "mlp.MLP.check_cost": "module-level check_cost is in the table",

@@ -4,7 +4,7 @@ differences and torch autograd, optimisers, and clear errors on bad input."""
 import numpy as np
 import pytest
 
-from helpers import srn
+from helpers import recurrent, srn
 from helpers.gradcheck import gradient_errors
 from helpers.torch_models import TorchSRN, srn_loss_and_gradients
 
@@ -194,7 +194,7 @@ def test_in_place_softmax_equals_the_course_softmax():
 
     o = np.random.default_rng(0).normal(0, 30, (6, 9))
     expected = softmax(o)
-    srn._softmax_rows_in_place(o)
+    recurrent.softmax_rows_in_place(o)
     np.testing.assert_allclose(o, expected, rtol=1e-13)
 
 
@@ -237,4 +237,4 @@ def test_sum_rows_by_id_equals_add_at():
     ids = rng.integers(0, 9, 50)
     expected = np.zeros((12, 3))
     np.add.at(expected, ids, rows)
-    np.testing.assert_allclose(srn._sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)
+    np.testing.assert_allclose(recurrent.sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)

@@ -1,4 +1,4 @@
-"""helpers.torch_parity: numpy gradients equal torch autograd's in float64."""
+"""helpers.torch_models: numpy gradients equal torch autograd's in float64."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.mlp import MLP
-from helpers.torch_parity import parity_errors, torch_cost_and_gradients
+from helpers.torch_models import parity_errors, torch_cost_and_gradients
 from tests.mlp_problems import ARCHITECTURES, break_gradient, random_problem
 
 

@@ -1,0 +1,152 @@
+"""What every numpy recurrent network of the course shares (``helpers.srn``,
+``helpers.lstm``, ``helpers.gru``): inputs as token ids or as real vectors, the softmax
+output layer with the summed cross-entropy, initial states, and the truncation rule.
+
+Shapes: ``N`` sequences of ``T`` steps, ``M`` inputs, ``H`` hidden units (``U`` in the
+SRN's notation), ``K`` outputs, ``G`` stacked gate activities (``4H`` for the LSTM,
+``3H`` for the GRU, ``H`` for the SRN).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.validation import as_float_array, as_index_array, require_positive_int
+
+
+def check_inputs(inputs, n_inputs: int) -> np.ndarray:
+    """Token ids ``(N, T)`` in ``[0, M)`` (integers), or real input vectors ``(N, T, M)``
+    (floats). Returns the checked array: int64 ids, or floats."""
+    arr = np.asarray(inputs) if isinstance(inputs, np.ndarray) else inputs
+    if isinstance(arr, np.ndarray) and np.issubdtype(arr.dtype, np.floating) and arr.ndim == 3:
+        arr = as_float_array(arr, "inputs", (None, None, n_inputs))
+    else:
+        arr = as_index_array(inputs, "inputs", n_inputs, (None, None))
+    if arr.shape[1] == 0:
+        raise ValueError("inputs must hold at least one time step, got shape (N, 0)")
+    if arr.shape[0] == 0:
+        raise ValueError("inputs must hold at least one sequence, got shape (0, T)")
+    return arr
+
+
+def input_projection(U: np.ndarray, b: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+    """``x<t> U^T + b`` for every step at once, ``(N, T, G)``: a column of ``U`` per token id
+    (a one-hot ``x`` picks it), or a matrix product for real vectors ``(N, T, M)``."""
+    if inputs.ndim == 2:
+        out = U.T[inputs]
+    else:
+        out = (inputs.astype(U.dtype, copy=False) @ U.T)
+    out += b
+    return out
+
+
+def input_weight_gradient(d_a: np.ndarray, inputs: np.ndarray, n_inputs: int) -> np.ndarray:
+    """``dJ/dU = sum_t d_a<t>^T x<t>``, ``(G, M)``, from ``d_a`` ``(N, T, G)``."""
+    n, t_len, g = d_a.shape
+    flat = d_a.reshape(n * t_len, g)
+    if inputs.ndim == 2:
+        return sum_rows_by_id(flat, inputs.reshape(-1), n_inputs).T.copy()
+    return flat.T @ inputs.reshape(n * t_len, -1).astype(d_a.dtype, copy=False)
+
+
+def initial_state(s0, n: int, n_hidden: int, dtype, name: str) -> np.ndarray:
+    """The starting state ``(N, H)``: zeros for ``None``; a ``(H,)`` vector is shared by all
+    sequences."""
+    if s0 is None:
+        return np.zeros((n, n_hidden), dtype=dtype)
+    s0 = as_float_array(s0, name)
+    if s0.shape == (n_hidden,):
+        s0 = np.broadcast_to(s0, (n, n_hidden))
+    if s0.shape != (n, n_hidden):
+        raise ValueError(f"{name} must have shape ({n}, {n_hidden}) (batch, hidden), got {s0.shape}")
+    return np.ascontiguousarray(s0, dtype=dtype)
+
+
+def check_truncate(truncate) -> int | None:
+    """``None`` (full BPTT) or a positive block length."""
+    return None if truncate is None else require_positive_int(truncate, "truncate")
+
+
+def blame_crosses(t: int, truncate: int | None) -> bool:
+    """Whether blame from step ``t + 1`` reaches step ``t``: always in full BPTT; under
+    truncation to blocks of ``truncate`` steps (counted from the start) not across a block
+    boundary."""
+    return truncate is None or (t + 1) % truncate != 0
+
+
+def softmax_rows_in_place(o: np.ndarray) -> None:
+    """``o <- softmax(o)`` along the last axis of a 2-D array, in place (the stable
+    computation of ``helpers.activations.softmax`` without its temporary copies)."""
+    o -= o.max(axis=1, keepdims=True)
+    np.exp(o, out=o)
+    o /= o.sum(axis=1, keepdims=True)
+
+
+def output_layer(V: np.ndarray, c: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """``softmax(c + V h<t>)`` for every step, ``(N, T, K)``, from ``hidden`` ``(N, T, H)``."""
+    n, t_len, h = hidden.shape
+    probs = hidden.reshape(n * t_len, h) @ V.T
+    probs += c
+    softmax_rows_in_place(probs)
+    return probs.reshape(n, t_len, -1)
+
+
+def check_targets(targets, probs: np.ndarray) -> np.ndarray:
+    """Target ids ``(N, T)`` in ``[0, K)`` for outputs ``probs`` ``(N, T, K)``."""
+    n, t_len, k = probs.shape
+    return as_index_array(targets, "targets", k, (n, t_len))
+
+
+def cross_entropy(probs: np.ndarray, targets: np.ndarray) -> float:
+    """``-sum_{n,t} ln probs[n, t, targets[n, t]]``; a probability that underflowed to 0
+    counts as the dtype's smallest normal number, so the sum stays finite."""
+    n, t_len, k = probs.shape
+    picked = probs.reshape(n * t_len, k)[np.arange(n * t_len), targets.reshape(-1)]
+    tiny = np.finfo(picked.dtype).tiny
+    return float(-np.log(np.maximum(picked, tiny)).sum(dtype=np.float64))
+
+
+def output_gradients(V: np.ndarray, hidden: np.ndarray, probs: np.ndarray, targets: np.ndarray):
+    """Gradients of the summed cross-entropy through the output layer.
+
+    Returns ``(dV (K, H), dc (K,), dh (N, T, H))`` with ``do<t> = y<t> - onehot(target<t>)``,
+    ``dV = sum_t do<t>^T h<t>``, ``dc = sum_t do<t>`` and ``dh<t> = do<t> V`` (the blame on
+    each state from its own output). ``probs`` is used in place and restored.
+    """
+    n, t_len, h = hidden.shape
+    k = probs.shape[-1]
+    d_out = probs.reshape(n * t_len, k)
+    rows, cols = np.arange(n * t_len), targets.reshape(-1)
+    picked = d_out[rows, cols]
+    d_out[rows, cols] = picked - 1.0
+    try:
+        d_v = d_out.T @ hidden.reshape(n * t_len, h)
+        d_c = d_out.sum(axis=0)
+        d_h = (d_out @ V).reshape(n, t_len, h)
+    finally:
+        d_out[rows, cols] = picked
+    return d_v, d_c, d_h
+
+
+def sum_rows_by_id(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:
+    """``out[i] = sum of rows[j] with ids[j] == i``, shape ``(n_ids, rows.shape[1])``.
+
+    Equivalent to ``np.add.at(out, ids, rows)`` (the one-hot product ``X^T rows``) but
+    several times faster: sort the ids once, then add up each run of equal ids.
+    """
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))
+    out = np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
+    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    return out
+
+
+def sigmoid_in_place(a: np.ndarray) -> np.ndarray:
+    """``a <- 1 / (1 + exp(-a))`` in place, computed as ``(1 + tanh(a / 2)) / 2``, which
+    never overflows; returns ``a``."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a += 1.0
+    a *= 0.5
+    return a
