@@ -91,41 +91,70 @@ def output_layer(V: np.ndarray, c: np.ndarray, hidden: np.ndarray) -> np.ndarray
     return probs.reshape(n, t_len, -1)
 
 
+IGNORE = -1  # a target of -1 means "no target at this step" (e.g. many-to-one tasks)
+
+
 def check_targets(targets, probs: np.ndarray) -> np.ndarray:
-    """Target ids ``(N, T)`` in ``[0, K)`` for outputs ``probs`` ``(N, T, K)``."""
+    """Target ids ``(N, T)`` in ``[0, K)`` for outputs ``probs`` ``(N, T, K)``, or ``-1``
+    (``IGNORE``) at steps without a target, which then add nothing to the cost."""
     n, t_len, k = probs.shape
-    return as_index_array(targets, "targets", k, (n, t_len))
+    raw = targets
+    mask = None
+    if isinstance(targets, np.ndarray | list | tuple):
+        try:
+            arr = np.asarray(targets)
+        except ValueError:  # ragged: as_index_array reports it
+            arr = None
+        numeric = arr is not None and np.issubdtype(arr.dtype, np.number) and arr.dtype.kind in "iuf"
+        if numeric:
+            mask = arr == IGNORE
+            raw = np.where(mask, 0, arr)
+    ids = as_index_array(raw, "targets", k, (n, t_len))
+    return ids if mask is None or not mask.any() else np.where(mask, IGNORE, ids)
 
 
 def cross_entropy(probs: np.ndarray, targets: np.ndarray) -> float:
-    """``-sum_{n,t} ln probs[n, t, targets[n, t]]``; a probability that underflowed to 0
-    counts as the dtype's smallest normal number, so the sum stays finite."""
+    """``-sum_{n,t} ln probs[n, t, targets[n, t]]`` over the steps with a target; a
+    probability that underflowed to 0 counts as the dtype's smallest normal number, so the
+    sum stays finite."""
     n, t_len, k = probs.shape
-    picked = probs.reshape(n * t_len, k)[np.arange(n * t_len), targets.reshape(-1)]
-    tiny = np.finfo(picked.dtype).tiny
+    flat = targets.reshape(-1)
+    keep = flat != IGNORE
+    picked = probs.reshape(n * t_len, k)[np.arange(n * t_len)[keep], flat[keep]]
+    tiny = np.finfo(probs.dtype).tiny
     return float(-np.log(np.maximum(picked, tiny)).sum(dtype=np.float64))
 
 
 def output_gradients(V: np.ndarray, hidden: np.ndarray, probs: np.ndarray, targets: np.ndarray):
     """Gradients of the summed cross-entropy through the output layer.
 
-    Returns ``(dV (K, H), dc (K,), dh (N, T, H))`` with ``do<t> = y<t> - onehot(target<t>)``,
-    ``dV = sum_t do<t>^T h<t>``, ``dc = sum_t do<t>`` and ``dh<t> = do<t> V`` (the blame on
-    each state from its own output). ``probs`` is used in place and restored.
+    Returns ``(dV (K, H), dc (K,), dh (N, T, H))`` with ``do<t> = y<t> - onehot(target<t>)``
+    (0 at steps without a target), ``dV = sum_t do<t>^T h<t>``, ``dc = sum_t do<t>`` and
+    ``dh<t> = do<t> V`` (the blame on each state from its own output). ``probs`` is used
+    in place and restored when every step has a target.
     """
     n, t_len, h = hidden.shape
     k = probs.shape[-1]
-    d_out = probs.reshape(n * t_len, k)
-    rows, cols = np.arange(n * t_len), targets.reshape(-1)
-    picked = d_out[rows, cols]
-    d_out[rows, cols] = picked - 1.0
-    try:
-        d_v = d_out.T @ hidden.reshape(n * t_len, h)
-        d_c = d_out.sum(axis=0)
-        d_h = (d_out @ V).reshape(n, t_len, h)
-    finally:
-        d_out[rows, cols] = picked
-    return d_v, d_c, d_h
+    flat = targets.reshape(-1)
+    keep = flat != IGNORE
+    if keep.all():
+        d_out = probs.reshape(n * t_len, k)
+        rows, cols = np.arange(n * t_len), flat
+        picked = d_out[rows, cols]
+        d_out[rows, cols] = picked - 1.0
+        try:
+            return _output_products(V, hidden, d_out)
+        finally:
+            d_out[rows, cols] = picked
+    d_out = probs.reshape(n * t_len, k).copy()
+    d_out[np.arange(n * t_len)[keep], flat[keep]] -= 1.0
+    d_out[~keep] = 0.0
+    return _output_products(V, hidden, d_out)
+
+
+def _output_products(V, hidden, d_out):
+    n, t_len, h = hidden.shape
+    return d_out.T @ hidden.reshape(n * t_len, h), d_out.sum(axis=0), (d_out @ V).reshape(n, t_len, h)
 
 
 def sum_rows_by_id(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:

@@ -161,7 +161,7 @@ def _loss_and_gradients(kind: str, params, inputs, targets, state, truncate):
             carried = tuple(c.detach() for c in carried) if kind == "lstm" else carried.detach()
     logits = torch.cat(parts, dim=1)
     loss = nn.functional.cross_entropy(logits.reshape(-1, k), torch.from_numpy(targets).reshape(-1),
-                                       reduction="sum")
+                                       reduction="sum", ignore_index=recurrent.IGNORE)
     loss.backward()
     grads = {"U": model.rnn.weight_ih_l0.grad, "W": model.rnn.weight_hh_l0.grad,
              "V": model.out.weight.grad, "c": model.out.bias.grad}

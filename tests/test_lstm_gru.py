@@ -143,3 +143,21 @@ def test_training_with_the_shared_loop_learns_a_repeating_sequence(kind):
     assert last.loss < 0.1 * first.loss
     if kind == "lstm":
         assert isinstance(state, tuple) and state[0].shape == state[1].shape == (2, 8)
+
+
+@pytest.mark.parametrize("kind", sorted(TWINS))
+def test_steps_without_a_target_add_nothing_and_match_torch(kind):
+    """Targets of -1 (many-to-one tasks): no cost, no output blame, the same as torch's
+    ignore_index."""
+    module, params, x, y, state = problem(kind)
+    y_last = np.full_like(y, -1)
+    y_last[:, -1] = y[:, -1]
+    loss, grads, _ = module.loss_and_gradients(params, x, y_last, state)
+    cache = module.forward(params, x, state)
+    assert np.isclose(loss, -np.log(cache.probs[np.arange(N), -1, y[:, -1]]).sum())
+    errors = gradient_errors(lambda: module.cross_entropy(module.forward(params, x, state), y_last),
+                             {**params, **initial_state_entries(kind, state)}, grads, eps=1e-5)
+    assert max(errors.values()) <= 1e-7, errors
+    _, grads_t, _ = TWINS[kind][1](params, x, y_last, state)
+    for key in grads:
+        assert np.abs(grads[key] - grads_t[key]).max() <= 1e-10, key

@@ -143,8 +143,8 @@ def test_token_ids_out_of_range_are_named(setup):
     with pytest.raises(ValueError, match=r"inputs must hold values in \[0, 5\), found 5"):
         srn.forward(params, bad)
     cache = srn.forward(params, inputs)
-    with pytest.raises(ValueError, match=r"targets must hold values in \[0, 6\), found -1"):
-        srn.backward(params, cache, np.full((N, T), -1))
+    with pytest.raises(ValueError, match=r"targets must hold values in \[0, 6\), found -2"):
+        srn.backward(params, cache, np.full((N, T), -2))
     with pytest.raises(TypeError, match="integer ids"):
         srn.forward(params, inputs + 0.5)
 
