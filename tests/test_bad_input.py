@@ -42,6 +42,7 @@ from helpers import (  # noqa: E402
     plotting,
     recurrent,
     srn,
+    tasks,
     text,
     torch_models,
     validation,
@@ -1166,6 +1167,75 @@ add(
     "targets",
 )
 
+# ---------------------------------------------------------------- tasks
+for label, args, expect, names in [
+    ("n_sequences 0", (0, 3), ValueError, "n_sequences"),
+    ("lag -1", (4, -1), ValueError, "lag"),
+    ("lag 2.5", (4, 2.5), ValueError, "lag"),
+    ("n_symbols 0", (4, 3, 0), ValueError, "n_symbols"),
+]:
+    add(
+        "tasks.first_symbol_batch",
+        label,
+        lambda a=args: tasks.first_symbol_batch(a[0], a[1], np.random.default_rng(0), *a[2:]),
+        expect,
+        names,
+    )
+add("tasks.first_symbol_batch", "rng a seed", lambda: tasks.first_symbol_batch(4, 3, 0), TypeError, "rng")
+add(
+    "tasks.vocabulary_size",
+    "n_distractors 0",
+    lambda: tasks.vocabulary_size(4, 0),
+    ValueError,
+    "n_distractors",
+)
+add(
+    "tasks.query_accuracy",
+    "probs 2-D",
+    lambda: tasks.query_accuracy(np.zeros((2, 4)), [0, 1]),
+    ValueError,
+    "probs",
+)
+add(
+    "tasks.query_accuracy",
+    "answer out of range",
+    lambda: tasks.query_accuracy(np.zeros((2, 3, 4)), [0, 4]),
+    ValueError,
+    "answers",
+)
+add(
+    "tasks.train_on_task",
+    "steps 0",
+    lambda: tasks.train_on_task(
+        srn, srn.init_params(9, 4, 4, np.random.default_rng(0)), 2, 0, np.random.default_rng(0)
+    ),
+    ValueError,
+    "steps",
+)
+add(
+    "tasks.train_on_task",
+    "params of another network",
+    lambda: tasks.train_on_task(lstm, params64(), 2, 1, np.random.default_rng(0)),
+    ValueError,
+    "params",
+)
+add(
+    "tasks.train_on_task",
+    "lr 0",
+    lambda: tasks.train_on_task(
+        srn, srn.init_params(9, 4, 4, np.random.default_rng(0)), 2, 1, np.random.default_rng(0), lr=0.0
+    ),
+    ValueError,
+    "lr",
+)
+add(
+    "tasks.evaluate_on_task",
+    "params None",
+    lambda: tasks.evaluate_on_task(srn, None, 2, np.random.default_rng(0)),
+    TypeError,
+    "params",
+)
+
 # ---------------------------------------------------------------- torch twins
 add(
     "torch_models.TorchRecurrentNet",
@@ -1764,6 +1834,7 @@ COVERED_ELSEWHERE = {
     "optim.EpochResult": "a NamedTuple returned by train_epoch",
     "srn.SRNCache": "a NamedTuple returned by forward",
     "lstm.LSTMCache": "a NamedTuple returned by forward",
+    "tasks.TaskBatch": "a NamedTuple returned by first_symbol_batch",
     "gru.GRUCache": "a NamedTuple returned by forward",
     "recurrent.input_projection": "internal arithmetic on arrays check_inputs/check_params already checked",
     "recurrent.input_weight_gradient": "internal arithmetic, as above",
