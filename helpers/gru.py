@@ -35,7 +35,6 @@ from helpers.validation import (
     as_index_array,
     as_param_array,
     check_keys,
-    require_positive_int,
 )
 
 PARAM_NAMES = ("U", "W", "b", "b_hn", "V", "c")
@@ -64,17 +63,7 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
                 dtype=np.float64) -> dict[str, np.ndarray]:
     """Random GRU weights, uniform in ``+-1/sqrt(n_hidden)`` as ``torch.nn.GRU`` draws them;
     biases zero."""
-    m = require_positive_int(n_inputs, "n_inputs")
-    h = require_positive_int(n_hidden, "n_hidden")
-    k = require_positive_int(n_outputs, "n_outputs")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from exc
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
+    m, h, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
     s = 1.0 / np.sqrt(h)
     return {
         "U": rng.uniform(-s, s, (3 * h, m)).astype(dtype),

@@ -39,7 +39,6 @@ from helpers.validation import (
     as_index_array,
     as_param_array,
     check_keys,
-    require_positive_int,
 )
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
@@ -74,12 +73,7 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
     """Random LSTM weights, uniform in ``+-1/sqrt(n_hidden)`` as ``torch.nn.LSTM`` draws them;
     gate biases zero except the forget gate's, ``forget_bias`` (1 by default, so that the
     cell keeps its content at the start of training), output bias zero."""
-    m = require_positive_int(n_inputs, "n_inputs")
-    h = require_positive_int(n_hidden, "n_hidden")
-    k = require_positive_int(n_outputs, "n_outputs")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    dtype = _float_dtype(dtype)
+    m, h, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
     s = 1.0 / np.sqrt(h)
     b = np.zeros(4 * h, dtype=dtype)
     b[h:2 * h] = float(as_float_array(forget_bias, "forget_bias", ()))
@@ -90,16 +84,6 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
         "V": rng.uniform(-s, s, (k, h)).astype(dtype),
         "c": np.zeros(k, dtype=dtype),
     }
-
-
-def _float_dtype(dtype) -> np.dtype:
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from exc
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
-    return dtype
 
 
 def check_params(params) -> tuple[int, int, int]:

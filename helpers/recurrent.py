@@ -14,6 +14,23 @@ import numpy as np
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
+def check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype) -> tuple[int, int, int, np.dtype]:
+    """The arguments every ``init_params`` takes: three positive sizes, a numpy
+    ``Generator`` and float32 or float64. Returns ``(M, H, K, dtype)``."""
+    m = require_positive_int(n_inputs, "n_inputs")
+    h = require_positive_int(n_hidden, "n_hidden")
+    k = require_positive_int(n_outputs, "n_outputs")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from exc
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
+    return m, h, k, dtype
+
+
 def check_inputs(inputs, n_inputs: int) -> np.ndarray:
     """Token ids ``(N, T)`` in ``[0, M)`` (integers), or real input vectors ``(N, T, M)``
     (floats). Returns the checked array: int64 ids, or floats."""

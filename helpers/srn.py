@@ -39,7 +39,6 @@ from helpers.validation import (
     as_index_array,
     as_param_array,
     check_keys,
-    require_positive_int,
 )
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
@@ -75,17 +74,7 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
     ``V (n_outputs, n_hidden)`` uniform in ``+-1/sqrt(fan_in)`` (fan-in of ``U`` is 1
     for one-hot input, so ``U`` uses ``+-1/sqrt(n_hidden)`` like ``torch.nn.RNN``);
     biases ``b``, ``c`` zero. ``dtype``: float64 (default) or float32."""
-    m = require_positive_int(n_inputs, "n_inputs")
-    u = require_positive_int(n_hidden, "n_hidden")
-    k = require_positive_int(n_outputs, "n_outputs")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from exc
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
+    m, u, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
     s = 1.0 / np.sqrt(u)
     return {
         "U": rng.uniform(-s, s, (u, m)).astype(dtype),

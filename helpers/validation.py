@@ -32,6 +32,14 @@ def shape_matches(actual: Sequence[int], expected: Sequence[int | None]) -> bool
     )
 
 
+def _check_shape(arr: np.ndarray, name: str, shape) -> None:
+    """``ValueError`` naming the expected and actual shape unless ``arr`` fits ``shape``."""
+    if shape is not None and not shape_matches(arr.shape, shape):
+        raise ValueError(
+            f"{name} must have shape {format_shape(shape)}, got shape {format_shape(arr.shape)}"
+        )
+
+
 def _describe(x) -> str:
     """A short description of a wrong argument for an error message."""
     if x is None:
@@ -64,10 +72,7 @@ def as_float_array(x, name: str, shape: Sequence[int | None] | None = None,
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating) or arr.dtype == np.float16:
         arr = arr.astype(np.float64)
-    if shape is not None and not shape_matches(arr.shape, shape):
-        raise ValueError(
-            f"{name} must have shape {format_shape(shape)}, got shape {format_shape(arr.shape)}"
-        )
+    _check_shape(arr, name, shape)
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {format_shape(arr.shape)}")
     if finite and not np.all(np.isfinite(arr)):
@@ -90,10 +95,7 @@ def as_param_array(x, name: str, shape: Sequence[int | None] | None = None,
     if x.dtype not in (np.float32, np.float64):
         raise TypeError(f"{name} must have dtype float32 or float64, got {x.dtype} "
                         "(convert it with .astype(np.float64))")
-    if shape is not None and not shape_matches(x.shape, shape):
-        raise ValueError(
-            f"{name} must have shape {format_shape(shape)}, got shape {format_shape(x.shape)}"
-        )
+    _check_shape(x, name, shape)
     if finite and not np.all(np.isfinite(x)):
         bad = int(x.size - np.count_nonzero(np.isfinite(x)))
         raise ValueError(f"{name} has {bad} NaN or inf entries of {x.size}: training has "
@@ -161,10 +163,7 @@ def as_index_array(x, name: str, upper: int, shape: Sequence[int | None] | None 
             arr = arr.astype(np.int64)
         else:
             raise TypeError(f"{name} must hold integer ids, got dtype {arr.dtype}")
-    if shape is not None and not shape_matches(arr.shape, shape):
-        raise ValueError(
-            f"{name} must have shape {format_shape(shape)}, got shape {format_shape(arr.shape)}"
-        )
+    _check_shape(arr, name, shape)
     if arr.size and (arr.min() < 0 or arr.max() >= upper):
         bad = arr.min() if arr.min() < 0 else arr.max()
         shown = int(bad) if np.issubdtype(arr.dtype, np.integer) else f"{float(bad):g}"

@@ -1167,6 +1167,21 @@ add(
     "targets",
 )
 
+add(
+    "recurrent.check_sizes",
+    "n_outputs 0",
+    lambda: recurrent.check_sizes(3, 4, 0, np.random.default_rng(0), float),
+    ValueError,
+    "n_outputs",
+)
+add(
+    "recurrent.check_sizes",
+    "dtype a string",
+    lambda: recurrent.check_sizes(3, 4, 5, np.random.default_rng(0), "abc"),
+    TypeError,
+    "dtype",
+)
+
 # ---------------------------------------------------------------- tasks
 for label, args, expect, names in [
     ("n_sequences 0", (0, 3), ValueError, "n_sequences"),
