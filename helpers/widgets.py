@@ -213,3 +213,35 @@ def srn_time_stepper(input_tokens, hidden, probs, labels):
     slider.observe(redraw, names="value")
     redraw()
     return widgets.VBox([slider, out])
+
+
+def spectral_radius_explorer(rho: float = 1.0, activation: str = "tanh", n_steps: int = 60):
+    """A slider for the spectral radius of the recurrent matrix and a choice of activation;
+    redraws ``||dh<T>/dh<T-lag>||`` against the lag on a log scale, from the plain
+    function ``helpers.gradient_flow.lag_curve``. Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from helpers.gradient_flow import lag_curve
+
+    lag_curve(rho, activation, n_steps)  # checks the arguments before the widgets do
+    slider = widgets.FloatSlider(value=rho, min=0.1, max=3.0, step=0.1, description="radius",
+                                 continuous_update=False)
+    choice = widgets.Dropdown(options=["tanh", "linear"], value=activation, description="f")
+    out = widgets.Output()
+
+    def redraw(_=None):
+        norms = lag_curve(slider.value, choice.value, n_steps)
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(6, 3))
+            ax.semilogy(np.arange(n_steps + 1), norms)
+            ax.set_xlabel("lag T - k")
+            ax.set_ylabel("||dh<T>/dh<k>||")
+            ax.set_title(f"spectral radius {slider.value:.1f}, {choice.value}")
+            plt.show()
+
+    slider.observe(redraw, names="value")
+    choice.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([slider, choice]), out])

@@ -34,6 +34,7 @@ from helpers import (  # noqa: E402
     encoding,
     feedback,
     gradcheck,
+    gradient_flow,  # noqa: E402
     gru,
     lstm,
     mlp,
@@ -1181,6 +1182,101 @@ add(
     TypeError,
     "dtype",
 )
+
+# ---------------------------------------------------------------- gradient flow
+add_array_cases(
+    "gradient_flow.scale_spectral_radius",
+    "W",
+    np.eye(3),
+    lambda v: gradient_flow.scale_spectral_radius(v, 1.0),
+    shape_bad=np.zeros((2, 3)),
+)
+add(
+    "gradient_flow.scale_spectral_radius",
+    "rho negative",
+    lambda: gradient_flow.scale_spectral_radius(np.eye(2), -1.0),
+    ValueError,
+    "rho",
+)
+add(
+    "gradient_flow.scale_spectral_radius",
+    "W zero",
+    lambda: gradient_flow.scale_spectral_radius(np.zeros((2, 2)), 1.0),
+    ValueError,
+    "W",
+)
+add(
+    "gradient_flow.state_jacobians",
+    "cache not from forward",
+    lambda: gradient_flow.state_jacobians(params64(), None),
+    TypeError,
+    "cache",
+)
+add(
+    "gradient_flow.state_jacobians",
+    "sequence out of range",
+    lambda: gradient_flow.state_jacobians(params64(), srn.forward(params64(), IDS), 2),
+    ValueError,
+    "sequence",
+)
+for label, args in [("t past the end", (4, 0)), ("k > t", (1, 2)), ("t a float", (1.5, 0))]:
+    add(
+        "gradient_flow.jacobian_product",
+        label,
+        lambda a=args: gradient_flow.jacobian_product(np.zeros((3, 2, 2)), *a),
+        ValueError,
+        "k" if label == "k > t" else "t",
+    )
+add(
+    "gradient_flow.jacobian_product",
+    "jacobians 2-D",
+    lambda: gradient_flow.jacobian_product(np.zeros((2, 2)), 1, 0),
+    ValueError,
+    "jacobians",
+)
+add(
+    "gradient_flow.jacobian_bound",
+    "lag -1",
+    lambda: gradient_flow.jacobian_bound(np.eye(2), -1),
+    ValueError,
+    "lag",
+)
+add("gradient_flow.jacobian_bound", "W None", lambda: gradient_flow.jacobian_bound(None, 1), TypeError, "W")
+add(
+    "gradient_flow.blame_norms",
+    "target out of range",
+    lambda: gradient_flow.blame_norms(params64(), [0, 1], K),
+    ValueError,
+    "target",
+)
+add(
+    "gradient_flow.blame_norms",
+    "2-D inputs",
+    lambda: gradient_flow.blame_norms(params64(), IDS, 0),
+    ValueError,
+    "inputs",
+)
+for label, kwargs, expect, names in [
+    ("activation relu", {"activation": "relu"}, ValueError, "activation"),
+    ("n_steps 0", {"n_steps": 0}, ValueError, "n_steps"),
+    ("seed -1", {"seed": -1}, ValueError, "seed"),
+    ("rho NaN", {"rho": float("nan")}, ValueError, "rho"),
+]:
+    add(
+        "gradient_flow.lag_curve",
+        label,
+        lambda kw=kwargs: gradient_flow.lag_curve(**{"rho": 1.0, **kw}),
+        expect,
+        names,
+    )
+    if "seed" not in kwargs:  # the widget has no seed
+        add(
+            "widgets.spectral_radius_explorer",
+            label,
+            lambda kw=kwargs: widgets.spectral_radius_explorer(**{"rho": 1.0, **kw}),
+            expect,
+            names,
+        )
 
 # ---------------------------------------------------------------- tasks
 for label, args, expect, names in [
