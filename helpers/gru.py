@@ -156,14 +156,8 @@ def backward(params, cache: GRUCache, targets, truncate: int | None = None) -> d
         dh<t-1> = dh z + [dr, dz, d(hn)] W
     """
     m, h, _ = check_params(params)
-    if not isinstance(cache, GRUCache):
-        raise TypeError(f"cache must be the GRUCache that forward returned, got {type(cache).__name__}")
-    targets = recurrent.check_targets(targets, cache.probs)
-    truncate = recurrent.check_truncate(truncate)
+    targets, truncate, grads, d_h_out = recurrent.backward_start(params, cache, GRUCache, targets, truncate)
     n, t_len, _ = cache.hidden.shape
-    grads = {}
-    grads["V"], grads["c"], d_h_out = recurrent.output_gradients(
-        params["V"], cache.hidden, cache.probs, targets)
     d_ax = np.empty_like(cache.gates)       # blame on the input activities [r, z, n]
     d_ah = np.empty_like(cache.gates)       # blame on the recurrent activities [r, z, hn]
     w = params["W"]

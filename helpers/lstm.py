@@ -189,14 +189,8 @@ def backward(params, cache: LSTMCache, targets, truncate: int | None = None) -> 
     near 1 the cell's blame passes back unchanged.
     """
     m, h, _ = check_params(params)
-    if not isinstance(cache, LSTMCache):
-        raise TypeError(f"cache must be the LSTMCache that forward returned, got {type(cache).__name__}")
-    targets = recurrent.check_targets(targets, cache.probs)
-    truncate = recurrent.check_truncate(truncate)
+    targets, truncate, grads, d_h_out = recurrent.backward_start(params, cache, LSTMCache, targets, truncate)
     n, t_len, _ = cache.hidden.shape
-    grads = {}
-    grads["V"], grads["c"], d_h_out = recurrent.output_gradients(
-        params["V"], cache.hidden, cache.probs, targets)
     d_a = np.empty_like(cache.gates)
     w = params["W"]
     dh_carry = np.zeros((n, h), dtype=w.dtype)

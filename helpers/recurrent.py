@@ -174,6 +174,21 @@ def _output_products(V, hidden, d_out):
     return d_out.T @ hidden.reshape(n * t_len, h), d_out.sum(axis=0), (d_out @ V).reshape(n, t_len, h)
 
 
+def backward_start(params, cache, cache_type: type, targets, truncate):
+    """What every ``backward`` does first: check ``cache`` (an instance of ``cache_type``),
+    ``targets`` and ``truncate``, then go back through the output layer. Returns
+    ``(targets, truncate, grads, dh)`` with ``grads`` holding ``V`` and ``c`` and ``dh``
+    ``(N, T, H)`` the blame on each state from its own output."""
+    if not isinstance(cache, cache_type):
+        raise TypeError(f"cache must be the {cache_type.__name__} that forward returned, "
+                        f"got {type(cache).__name__}")
+    targets = check_targets(targets, cache.probs)
+    truncate = check_truncate(truncate)
+    grads = {}
+    grads["V"], grads["c"], d_h = output_gradients(params["V"], cache.hidden, cache.probs, targets)
+    return targets, truncate, grads, d_h
+
+
 def sum_rows_by_id(rows: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:
     """``out[i] = sum of rows[j] with ids[j] == i``, shape ``(n_ids, rows.shape[1])``.
 

@@ -185,15 +185,10 @@ def backward(params, cache: SRNCache, targets, truncate: int | None = None) -> d
     ``db = sum_t da<t>``, ``dh0 = da<1> W``.
     """
     n_inputs, n_hidden, _ = check_params(params)
-    if not isinstance(cache, SRNCache):
-        raise TypeError(f"cache must be the SRNCache that forward returned, got {type(cache).__name__}")
-    targets = recurrent.check_targets(targets, cache.probs)
-    truncate = recurrent.check_truncate(truncate)
+    # blame on h<t> from the output, for all steps at once; turned into da<t> in place
+    targets, truncate, grads, d_a = recurrent.backward_start(params, cache, SRNCache, targets, truncate)
     n, t_len, _ = cache.hidden.shape
     hidden = cache.hidden
-    grads = {}
-    # blame on h<t> from the output, for all steps at once; turned into da<t> in place
-    grads["V"], grads["c"], d_a = recurrent.output_gradients(params["V"], hidden, cache.probs, targets)
     w = params["W"]
     carry = np.zeros((n, n_hidden), dtype=w.dtype)
     tanh_slope = hidden * hidden  # 1 - h<t>^2 for all steps at once, formed in place

@@ -1947,6 +1947,7 @@ COVERED_ELSEWHERE = {
     "lstm.LSTMCache": "a NamedTuple returned by forward",
     "tasks.TaskBatch": "a NamedTuple returned by first_symbol_batch",
     "gru.GRUCache": "a NamedTuple returned by forward",
+    "recurrent.backward_start": "called by every backward; its rows are the backward rows",
     "recurrent.input_projection": "internal arithmetic on arrays check_inputs/check_params already checked",
     "recurrent.input_weight_gradient": "internal arithmetic, as above",
     "recurrent.output_layer": "internal arithmetic, as above",
