@@ -1,6 +1,6 @@
-"""How blame travels back in time through a simple recurrent network (notebook 05): the
-state Jacobians, their products, the singular-value bound, and the norm of the blame on
-each earlier state.
+"""How blame travels back in time (notebooks 05 and 06): the SRN's state Jacobians, their
+products, the singular-value bound, the norm of the blame on each earlier state of an
+SRN, LSTM or GRU, and a one-unit network whose cost surface has a cliff.
 
 For the SRN (``helpers.srn``), ``h<t> = tanh(b + W h<t-1> + U x<t>)``, so
 
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import srn
+from helpers import lstm, srn
+from helpers.recurrent import IGNORE
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
@@ -117,3 +118,70 @@ def lag_curve(rho: float, activation: str = "tanh", n_steps: int = 60, n_hidden:
         product = product @ factor
         norms.append(np.linalg.norm(product, 2))
     return np.array(norms)
+
+
+def blame_by_lag(module, params, inputs, targets) -> dict[str, np.ndarray]:
+    """How far the blame reaches back in a ``module`` (``srn``, ``lstm`` or ``gru``): for
+    a batch ``inputs`` ``(N, T, M)`` or ``(N, T)`` with ``targets`` ``(N, T)``, the mean over
+    sequences of ``||dJ/dh<k>||`` for ``k = T-1, ..., 0``, returned by lag ``T - k`` (index
+    0 is lag 1; ``k = 0`` is the initial state). For the LSTM also ``||dJ/dC<k>||``, the
+    whole blame on the cell state, through ``C<k+1>`` and through ``h<k> = o tanh(C<k>)``.
+
+    Each value comes from the gradient for the initial state of the run that starts at
+    step ``k`` from the state the full forward pass reached there, so it is exactly the
+    blame BPTT hands to that state. Returns ``{'h': (T,)}`` (and ``'c'`` for the LSTM)."""
+    module.check_params(params)
+    cache = module.forward(params, inputs)
+    targets = np.asarray(targets)
+    n_hidden = cache.hidden.shape[2]
+    is_lstm = module is lstm
+    norms: dict[str, list[float]] = {"h": [], "c": []} if is_lstm else {"h": []}
+    for k in range(cache.hidden.shape[1] - 1, -1, -1):
+        if k == 0:
+            state = (cache.h0, cache.c0) if is_lstm else cache.h0
+        else:
+            state = (cache.hidden[:, k - 1], cache.cells[:, k - 1]) if is_lstm else cache.hidden[:, k - 1]
+        _, grads, _ = module.loss_and_gradients(params, cache.inputs[:, k:], targets[:, k:], state)
+        d_h = grads["h0"]
+        if k > 0:   # h<k> also feeds its own output y<k>
+            d_o = cache.probs[:, k - 1].astype(np.float64)
+            has_target = targets[:, k - 1] != IGNORE
+            d_o[has_target, targets[has_target, k - 1]] -= 1.0
+            d_o[~has_target] = 0.0
+            d_h = d_h + d_o @ params["V"]
+        norms["h"].append(float(np.mean(np.linalg.norm(d_h, axis=1))))
+        if is_lstm:
+            d_c = grads["c0"]
+            if k > 0:   # h<k> = o<k> tanh(C<k>) passes blame to C<k> as well
+                o = cache.gates[:, k - 1, 3 * n_hidden:]
+                d_c = d_c + d_h * o * (1.0 - np.tanh(cache.cells[:, k - 1]) ** 2)
+            norms["c"].append(float(np.mean(np.linalg.norm(d_c, axis=1))))
+    return {key: np.array(values) for key, values in norms.items()}
+
+
+def one_unit_cost(w, b, n_steps: int = 30, h0: float = 0.5, target: float = 0.6):
+    """A one-unit recurrent network ``h<t> = tanh(w h<t-1> + b)`` run ``n_steps`` steps from
+    ``h0``, with cost ``J = (h<T> - target)^2``: the smallest network with a cliff in its
+    cost surface (after Pascanu, Mikolov and Bengio 2013, section 3). ``w`` and ``b`` are
+    arrays of one shape (a grid of points, or scalars). Returns ``(J, dJ/dw, dJ/db)``, each
+    of that shape, the gradients by backpropagation through time."""
+    w = as_float_array(w, "w")
+    b = as_float_array(b, "b")
+    if w.shape != b.shape:
+        raise ValueError(f"w and b must have one shape, got {w.shape} and {b.shape}")
+    n_steps = require_positive_int(n_steps, "n_steps")
+    h0 = float(as_float_array(h0, "h0", ()))
+    target = float(as_float_array(target, "target", ()))
+    states = [np.full(w.shape, h0)]
+    for _ in range(n_steps):
+        states.append(np.tanh(w * states[-1] + b))
+    cost = (states[-1] - target) ** 2
+    dh = 2.0 * (states[-1] - target)
+    d_w = np.zeros(w.shape)
+    d_b = np.zeros(w.shape)
+    for t in range(n_steps, 0, -1):
+        da = dh * (1.0 - states[t] ** 2)
+        d_w += da * states[t - 1]
+        d_b += da
+        dh = da * w
+    return cost, d_w, d_b

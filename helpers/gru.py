@@ -60,15 +60,19 @@ class GRUCache(NamedTuple):
 
 
 def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
-                dtype=np.float64) -> dict[str, np.ndarray]:
+                dtype=np.float64, update_bias: float = 0.0) -> dict[str, np.ndarray]:
     """Random GRU weights, uniform in ``+-1/sqrt(n_hidden)`` as ``torch.nn.GRU`` draws them;
-    biases zero."""
+    biases zero except the update gate's, ``update_bias`` (0 by default, as torch starts it;
+    a positive value starts ``z`` near 1, so the state is kept rather than replaced, the
+    GRU's counterpart of a large LSTM forget bias)."""
     m, h, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
     s = 1.0 / np.sqrt(h)
+    b = np.zeros(3 * h, dtype=dtype)
+    b[h:2 * h] = float(as_float_array(update_bias, "update_bias", ()))
     return {
         "U": rng.uniform(-s, s, (3 * h, m)).astype(dtype),
         "W": rng.uniform(-s, s, (3 * h, h)).astype(dtype),
-        "b": np.zeros(3 * h, dtype=dtype),
+        "b": b,
         "b_hn": np.zeros(h, dtype=dtype),
         "V": rng.uniform(-s, s, (k, h)).astype(dtype),
         "c": np.zeros(k, dtype=dtype),

@@ -69,13 +69,16 @@ class LSTMCache(NamedTuple):
 
 
 def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
-                dtype=np.float64, forget_bias: float = 1.0) -> dict[str, np.ndarray]:
+                dtype=np.float64, forget_bias: float = 1.0, input_bias: float = 0.0) -> dict[str, np.ndarray]:
     """Random LSTM weights, uniform in ``+-1/sqrt(n_hidden)`` as ``torch.nn.LSTM`` draws them;
     gate biases zero except the forget gate's, ``forget_bias`` (1 by default, so that the
-    cell keeps its content at the start of training), output bias zero."""
+    cell keeps its content at the start of training), and the input gate's,
+    ``input_bias`` (0 by default); output bias zero. Tallec and Ollivier's (2018) chrono
+    initialisation for lags up to ``L`` is ``forget_bias = ln L``, ``input_bias = -ln L``."""
     m, h, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
     s = 1.0 / np.sqrt(h)
     b = np.zeros(4 * h, dtype=dtype)
+    b[:h] = float(as_float_array(input_bias, "input_bias", ()))
     b[h:2 * h] = float(as_float_array(forget_bias, "forget_bias", ()))
     return {
         "U": rng.uniform(-s, s, (4 * h, m)).astype(dtype),

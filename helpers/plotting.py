@@ -1,6 +1,7 @@
 """The course's one plotting style, and the small pictures several notebooks draw, each on a
 given ``Axes``: a layered network, a bar chart of a probability distribution, a recurrent
-network unrolled in time, a recurrence folded and unfolded, and recurrent depth."""
+network unrolled in time, a recurrence folded and unfolded, recurrent depth, and the LSTM
+and GRU cells."""
 
 from __future__ import annotations
 
@@ -220,3 +221,49 @@ def draw_depth(ax, layers_above: int = 0, layers_between_states: int = 1, title:
     # at least the extent of depth 3, so that small networks are drawn at the same scale
     _finish(ax, (-0.6, max(gap, 4.2) + 0.6), (-1.5, max(above, 2) + 1.5),
             title or f"feed-forward depth {2 + above}, recurrent depth {depth}")
+
+
+_CELL_LAYOUTS = {
+    # name: (xy, label, colour); edges: (from, to, label)
+    "lstm": (
+        {"c_prev": ((0, 3), "C<t-1>", "#c5b0d5"), "forget": ((2, 3), "x", "#e0e0e0"),
+         "add": ((4, 3), "+", "#e0e0e0"), "c_new": ((7.6, 3), "C<t>", "#c5b0d5"),
+         "in": ((0, -0.4), "h<t-1>\nx<t>", "#aec7e8"), "f": ((2, 1), "f\nσ", "#ffbb78"),
+         "i": ((3.3, 1), "i\nσ", "#ffbb78"), "g": ((4.6, 1), "C~\ntanh", "#98df8a"),
+         "o": ((5.9, 1), "o\nσ", "#ffbb78"), "write": ((4, 2), "x", "#e0e0e0"),
+         "squash": ((7.6, 2), "tanh", "#98df8a"), "read": ((7.6, 1), "x", "#e0e0e0"),
+         "h_new": ((8.9, 1), "h<t>", "#c5b0d5")},
+        [("c_prev", "forget", ""), ("forget", "add", ""), ("add", "c_new", ""), ("in", "f", ""),
+         ("in", "i", ""), ("in", "g", ""), ("in", "o", ""), ("f", "forget", ""), ("i", "write", ""),
+         ("g", "write", ""), ("write", "add", ""), ("c_new", "squash", ""), ("squash", "read", ""),
+         ("o", "read", ""), ("read", "h_new", "")],
+        "LSTM cell: the cell state C runs along the top, changed only by x and +",
+    ),
+    "gru": (
+        {"h_prev": ((0, 3), "h<t-1>", "#c5b0d5"), "keep": ((3, 3), "x", "#e0e0e0"),
+         "add": ((6.2, 3), "+", "#e0e0e0"), "h_new": ((8.2, 3), "h<t>", "#c5b0d5"),
+         "in": ((0, -0.4), "h<t-1>\nx<t>", "#aec7e8"), "r": ((1.6, 1), "r\nσ", "#ffbb78"),
+         "z": ((3, 1.6), "z\nσ", "#ffbb78"), "n": ((4.6, 1), "n\ntanh", "#98df8a"),
+         "one_minus": ((4.6, 2.2), "1-z", "#e0e0e0"), "mix": ((6.2, 2), "x", "#e0e0e0")},
+        [("h_prev", "keep", ""), ("keep", "add", ""), ("add", "h_new", ""), ("in", "r", ""),
+         ("in", "z", ""), ("in", "n", ""), ("r", "n", ""), ("z", "keep", ""),
+         ("z", "one_minus", ""), ("one_minus", "mix", ""), ("n", "mix", ""), ("mix", "add", "")],
+        "GRU cell: z keeps the old state, 1 - z lets the candidate n in;\nr scales the recurrent part of n",
+    ),
+}
+
+
+def draw_gated_cell(ax, kind: str) -> None:
+    """A schematic of one step of a gated cell, ``kind`` ``'lstm'`` or ``'gru'``: gates
+    (sigma), candidates (tanh), pointwise products (x) and sums (+) between the previous
+    state and the new one."""
+    _check_axes(ax)
+    if kind not in _CELL_LAYOUTS:
+        raise ValueError(f"kind must be one of {sorted(_CELL_LAYOUTS)}, got {kind!r}")
+    nodes, edges, title = _CELL_LAYOUTS[kind]
+    for start, end, label in edges:
+        _arrow(ax, nodes[start][0], nodes[end][0], label, "dimgray")
+    for xy, label, colour in nodes.values():
+        _node(ax, xy, label, colour, radius=0.42)
+    xs = [xy[0] for xy, _, _ in nodes.values()]
+    _finish(ax, (min(xs) - 0.7, max(xs) + 0.7), (-1.0, 3.7), title)

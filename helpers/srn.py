@@ -42,6 +42,7 @@ from helpers.validation import (
 )
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
+RECURRENT_INITS = ("uniform", "orthogonal", "identity")
 
 
 class SRNCache(NamedTuple):
@@ -69,20 +70,33 @@ class SRNCache(NamedTuple):
 
 
 def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
-                dtype=np.float64) -> dict[str, np.ndarray]:
+                dtype=np.float64, recurrent_init: str = "uniform") -> dict[str, np.ndarray]:
     """Random SRN weights: ``U (n_hidden, n_inputs)``, ``W (n_hidden, n_hidden)``,
     ``V (n_outputs, n_hidden)`` uniform in ``+-1/sqrt(fan_in)`` (fan-in of ``U`` is 1
     for one-hot input, so ``U`` uses ``+-1/sqrt(n_hidden)`` like ``torch.nn.RNN``);
-    biases ``b``, ``c`` zero. ``dtype``: float64 (default) or float32."""
+    biases ``b``, ``c`` zero. ``dtype``: float64 (default) or float32.
+
+    ``recurrent_init`` chooses ``W``: ``'uniform'`` as above, ``'orthogonal'`` a random
+    orthogonal matrix (every singular value 1; Saxe, McClelland and Ganguli 2014) or
+    ``'identity'`` (Le, Jaitly and Hinton 2015), the two starts that keep the blame's norm
+    through ``W`` from shrinking or growing at first."""
     m, u, k, dtype = recurrent.check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype)
+    if recurrent_init not in RECURRENT_INITS:
+        raise ValueError(f"recurrent_init must be one of {RECURRENT_INITS}, got {recurrent_init!r}")
     s = 1.0 / np.sqrt(u)
-    return {
+    params = {
         "U": rng.uniform(-s, s, (u, m)).astype(dtype),
         "W": rng.uniform(-s, s, (u, u)).astype(dtype),
         "b": np.zeros(u, dtype=dtype),
         "V": rng.uniform(-s, s, (k, u)).astype(dtype),
         "c": np.zeros(k, dtype=dtype),
     }
+    if recurrent_init == "orthogonal":
+        q, r = np.linalg.qr(rng.normal(size=(u, u)))
+        params["W"] = (q * np.sign(np.diag(r))).astype(dtype)
+    elif recurrent_init == "identity":
+        params["W"] = np.eye(u, dtype=dtype)
+    return params
 
 
 def check_params(params) -> tuple[int, int, int]:

@@ -1,55 +1,71 @@
 """A long-range memory task for notebooks 05 and 06, and the loop that trains any of the
 numpy recurrent networks (``helpers.srn``, ``helpers.lstm``, ``helpers.gru``) on it.
 
-**Remember the first symbol.** A sequence starts with one of ``n_symbols`` symbols, then
-``lag`` distractor tokens drawn at random, then a query token; at the query the network
+**Remember the first symbol.** Each step's input is a vector of ``n_symbols + 1`` numbers.
+Step 0 holds the symbol to remember, one-hot on the first ``n_symbols`` channels; the next
+``lag`` steps hold distractors, Gaussian noise (standard deviation ``noise``) on those same
+channels; the last step raises the query flag, the extra channel. At the query the network
 must name the first symbol. Only that step has a target (the others are ``-1``), so the
-whole learning signal has to travel ``lag + 1`` steps back. Chance is ``1 / n_symbols``.
-
-Token ids: symbols ``0 .. n_symbols - 1``, distractors the next ``n_distractors`` ids,
-the query the last id; the network's ``K`` outputs are the ``n_symbols`` symbols.
+whole learning signal has to travel ``lag + 1`` steps back, and because the noise arrives
+on the symbol's own channels a network cannot just ignore a channel: it has to stop
+listening once the symbol is stored. Chance is ``1 / n_symbols``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from helpers import optim
 from helpers.recurrent import IGNORE
-from helpers.validation import as_index_array, require_generator, require_positive_float, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_callable,
+    require_generator,
+    require_positive_float,
+    require_positive_int,
+)
 
 
 class TaskBatch(NamedTuple):
-    """``inputs`` ``(N, lag + 2)`` token ids, ``targets`` ``(N, lag + 2)`` (``-1`` except at
-    the query), ``answers`` ``(N,)`` the first symbols."""
+    """``inputs`` ``(N, lag + 2, n_symbols + 1)`` vectors, ``targets`` ``(N, lag + 2)``
+    (``-1`` except at the query), ``answers`` ``(N,)`` the first symbols."""
 
     inputs: np.ndarray
     targets: np.ndarray
     answers: np.ndarray
 
 
-def vocabulary_size(n_symbols: int = 4, n_distractors: int = 4) -> int:
-    """Number of input token ids: symbols, distractors and the query."""
-    n_symbols = require_positive_int(n_symbols, "n_symbols")
-    return n_symbols + require_positive_int(n_distractors, "n_distractors") + 1
+def input_size(n_symbols: int = 4) -> int:
+    """Length of each input vector: the symbol channels and the query flag."""
+    return require_positive_int(n_symbols, "n_symbols") + 1
+
+
+def _require_lag(lag) -> int:
+    if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 0:
+        raise ValueError(f"lag must be a non-negative integer, got {lag!r}")
+    return int(lag)
 
 
 def first_symbol_batch(n_sequences: int, lag: int, rng: np.random.Generator, n_symbols: int = 4,
-                       n_distractors: int = 4) -> TaskBatch:
-    """``n_sequences`` fresh sequences of the task with ``lag`` distractors (``lag >= 0``)."""
+                       noise: float = 2.0) -> TaskBatch:
+    """``n_sequences`` fresh sequences of the task with ``lag`` distractor steps (``lag >= 0``)."""
     n = require_positive_int(n_sequences, "n_sequences")
-    if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 0:
-        raise ValueError(f"lag must be a non-negative integer, got {lag!r}")
+    lag = _require_lag(lag)
     require_generator(rng)
-    m = vocabulary_size(n_symbols, n_distractors)
+    m = input_size(n_symbols)
+    noise = float(as_float_array(noise, "noise", ()))
+    if not noise >= 0:
+        raise ValueError(f"noise must be a non-negative standard deviation, got {noise}")
     answers = rng.integers(0, n_symbols, n)
-    inputs = np.empty((n, lag + 2), dtype=np.int64)
-    inputs[:, 0] = answers
-    inputs[:, 1:-1] = rng.integers(n_symbols, n_symbols + n_distractors, (n, lag))
-    inputs[:, -1] = m - 1
-    targets = np.full_like(inputs, IGNORE)
+    inputs = np.zeros((n, lag + 2, m))
+    inputs[np.arange(n), 0, answers] = 1.0
+    inputs[:, 1:-1, :n_symbols] = rng.normal(0.0, noise, (n, lag, n_symbols))
+    inputs[:, -1, n_symbols] = 1.0
+    targets = np.full((n, lag + 2), IGNORE, dtype=np.int64)
     targets[:, -1] = answers
     return TaskBatch(inputs, targets, answers)
 
@@ -64,21 +80,34 @@ def query_accuracy(probs, answers) -> float:
     return float(np.mean(np.argmax(probs[:, -1], axis=1) == answers))
 
 
+def _task_sizes(module, params) -> int:
+    """Check ``params`` for ``module`` and that they fit the task; returns ``n_symbols``."""
+    n_inputs, _, n_symbols = module.check_params(params)
+    if n_inputs != n_symbols + 1:
+        raise ValueError(f"the task needs n_inputs = n_symbols + 1 = {n_symbols + 1} for {n_symbols} "
+                         f"outputs (the symbol channels and the query flag), got n_inputs = {n_inputs}")
+    return n_symbols
+
+
 def train_on_task(module, params, lag: int, steps: int, rng: np.random.Generator, batch: int = 32,
-                  lr: float = 0.01, max_norm: float | None = 1.0) -> list[float]:
+                  lr: float = 0.01, max_norm: float | None = 1.0, noise: float = 2.0,
+                  truncate: int | None = None) -> list[float]:
     """Train ``params`` of ``module`` (``srn``, ``lstm`` or ``gru``) in place with Adam on
-    ``steps`` fresh batches of the task; returns the mean cost per sequence of each step."""
+    ``steps`` fresh batches of ``batch`` sequences, clipping the global gradient norm to
+    ``max_norm`` (``None``: no clipping) and truncating BPTT to ``truncate`` steps (``None``:
+    full). Returns the mean cost per sequence of each step."""
     steps = require_positive_int(steps, "steps")
     batch = require_positive_int(batch, "batch")
     lr = require_positive_float(lr, "lr")
-    n_inputs = params["U"].shape[1] if isinstance(params, dict) and "U" in params else None
-    n_symbols = params["V"].shape[0] if isinstance(params, dict) and "V" in params else None
-    module.check_params(params)
+    lag = _require_lag(lag)
+    if max_norm is not None:
+        max_norm = require_positive_float(max_norm, "max_norm")
+    n_symbols = _task_sizes(module, params)
     optimizer = optim.Adam(params, lr=lr)
     losses = []
     for _ in range(steps):
-        data = first_symbol_batch(batch, lag, rng, n_symbols, n_inputs - n_symbols - 1)
-        loss, grads, _ = module.loss_and_gradients(params, data.inputs, data.targets)
+        data = first_symbol_batch(batch, lag, rng, n_symbols, noise)
+        loss, grads, _ = module.loss_and_gradients(params, data.inputs, data.targets, None, truncate)
         if max_norm is not None:
             optim.clip_gradients(grads, max_norm)
         optimizer.step(params, grads)
@@ -86,9 +115,35 @@ def train_on_task(module, params, lag: int, steps: int, rng: np.random.Generator
     return losses
 
 
-def evaluate_on_task(module, params, lag: int, rng: np.random.Generator, n_sequences: int = 500) -> float:
+def evaluate_on_task(module, params, lag: int, rng: np.random.Generator, n_sequences: int = 1000,
+                     noise: float = 2.0) -> float:
     """Query accuracy of ``params`` on ``n_sequences`` fresh sequences with ``lag`` distractors."""
-    module.check_params(params)
-    n_symbols, n_inputs = params["V"].shape[0], params["U"].shape[1]
-    data = first_symbol_batch(n_sequences, lag, rng, n_symbols, n_inputs - n_symbols - 1)
+    n_symbols = _task_sizes(module, params)
+    data = first_symbol_batch(n_sequences, lag, rng, n_symbols, noise)
     return query_accuracy(module.forward(params, data.inputs).probs, data.answers)
+
+
+def train_and_evaluate(module, make_params: Callable, lag: int, steps: int, seed: int = 0,
+                       **train_options) -> tuple[dict[str, np.ndarray], float]:
+    """One run of the experiment: fresh parameters ``make_params(rng)``, ``steps`` training
+    batches (``train_options`` passed to ``train_on_task``), then the accuracy on 1,000 new
+    sequences. Seeds depend on ``(seed, lag)`` only, so every network meets the same
+    sequences. Returns ``(params, accuracy)``."""
+    require_callable(make_params, "make_params")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    lag = _require_lag(lag)
+    params = make_params(np.random.default_rng([seed, lag, 0]))
+    train_on_task(module, params, lag, steps, np.random.default_rng([seed, lag, 1]), **train_options)
+    noise = train_options.get("noise", 2.0)
+    return params, evaluate_on_task(module, params, lag, np.random.default_rng([seed, lag, 2]), noise=noise)
+
+
+def accuracy_by_lag(module, make_params: Callable, lags: Sequence[int], steps: int, seed: int = 0,
+                    **train_options) -> dict[int, float]:
+    """``train_and_evaluate`` at each lag, the same budget for every lag. Returns
+    ``{lag: accuracy}``."""
+    if isinstance(lags, str | bytes) or not isinstance(lags, Sequence) or not lags:
+        raise ValueError(f"lags must be a non-empty sequence of non-negative integers, got {lags!r}")
+    return {int(lag): train_and_evaluate(module, make_params, lag, steps, seed, **train_options)[1]
+            for lag in [_require_lag(lag) for lag in lags]}

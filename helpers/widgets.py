@@ -245,3 +245,57 @@ def spectral_radius_explorer(rho: float = 1.0, activation: str = "tanh", n_steps
     choice.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox([slider, choice]), out])
+
+
+def lstm_gate_step(cache, t: int, sequence: int = 0) -> dict:
+    """Core of ``lstm_gate_stepper``: the gates and states of one sequence of an LSTM run
+    at step ``t`` (``0 <= t < T``). ``cache`` is the ``LSTMCache`` of ``lstm.forward``.
+    Returns a dict of ``(H,)`` arrays: ``i``, ``f``, ``g`` (the candidate ``C~``), ``o``,
+    ``c`` (the cell state ``C<t>``) and ``h``."""
+    from helpers import lstm
+    from helpers.validation import as_index_array
+
+    if not isinstance(cache, lstm.LSTMCache):
+        raise TypeError(f"cache must be the LSTMCache that lstm.forward returned, got {type(cache).__name__}")
+    n, n_steps, h = cache.hidden.shape
+    sequence = int(as_index_array(sequence, "sequence", n, ()))
+    if isinstance(t, bool) or not isinstance(t, int | np.integer) or not 0 <= t < n_steps:
+        raise ValueError(f"t must be an integer in [0, {n_steps}), got {t!r}")
+    gates = cache.gates[sequence, t]
+    view = {name: gates[k * h:(k + 1) * h] for k, name in enumerate(lstm.GATES)}
+    view["c"] = cache.cells[sequence, t]
+    view["h"] = cache.hidden[sequence, t]
+    return view
+
+
+def lstm_gate_stepper(cache, sequence: int = 0):
+    """A slider over the time step that redraws, as bars over the hidden units, the input,
+    forget and output gates, the candidate, the cell state and ``h`` of one sequence, from
+    ``lstm_gate_step``. Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    lstm_gate_step(cache, 0, sequence)  # checks the arguments before the widgets do
+    slider = widgets.IntSlider(value=0, min=0, max=cache.hidden.shape[1] - 1, description="time step",
+                               continuous_update=False)
+    out = widgets.Output()
+    panels = (("i", "input gate i", (0, 1)), ("f", "forget gate f", (0, 1)), ("o", "output gate o", (0, 1)),
+              ("g", "candidate C~", (-1, 1)), ("c", "cell state C", None), ("h", "state h", (-1, 1)))
+
+    def redraw(_=None):
+        view = lstm_gate_step(cache, slider.value, sequence)
+        with out:
+            out.clear_output(wait=True)
+            fig, axes = plt.subplots(2, 3, figsize=(10, 4), sharex=True)
+            for ax, (key, title, limits) in zip(axes.ravel(), panels, strict=True):
+                colour = "tab:orange" if limits == (0, 1) else "tab:purple"
+                ax.bar(np.arange(view[key].size), view[key], color=colour)
+                ax.set_title(title, fontsize=9)
+                if limits:
+                    ax.set_ylim(*limits)
+            fig.suptitle(f"step {slider.value}", fontsize=10)
+            plt.show()
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, out])

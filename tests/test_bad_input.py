@@ -1088,6 +1088,34 @@ add(
     "c0",
 )
 add(
+    "srn.init_params",
+    "recurrent_init unknown",
+    lambda: srn.init_params(M, U, K, np.random.default_rng(0), recurrent_init="eye"),
+    ValueError,
+    "recurrent_init",
+)
+add(
+    "gru.init_params",
+    "update_bias NaN",
+    lambda: gru.init_params(M, U, K, np.random.default_rng(0), update_bias=np.nan),
+    ValueError,
+    "update_bias",
+)
+add(
+    "gru.init_params",
+    "update_bias a list",
+    lambda: gru.init_params(M, U, K, np.random.default_rng(0), update_bias=[1.0, 2.0]),
+    ValueError,
+    "update_bias",
+)
+add(
+    "lstm.init_params",
+    "input_bias a string",
+    lambda: lstm.init_params(M, U, K, np.random.default_rng(0), input_bias="shut"),
+    TypeError,
+    "input_bias",
+)
+add(
     "lstm.init_params",
     "forget_bias NaN",
     lambda: lstm.init_params(M, U, K, np.random.default_rng(0), forget_bias=np.nan),
@@ -1242,6 +1270,42 @@ add(
     "lag",
 )
 add("gradient_flow.jacobian_bound", "W None", lambda: gradient_flow.jacobian_bound(None, 1), TypeError, "W")
+for label, args, kwargs, expect, names in [
+    ("w and b of different shapes", (np.zeros(3), np.zeros(2)), {}, ValueError, "w and b"),
+    ("w a string", ("big", 0.0), {}, TypeError, "w"),
+    ("b with NaN", (np.zeros(2), np.array([0.0, np.nan])), {}, ValueError, "b"),
+    ("n_steps 0", (0.5, 0.0), {"n_steps": 0}, ValueError, "n_steps"),
+    ("h0 a vector", (0.5, 0.0), {"h0": [0.1, 0.2]}, ValueError, "h0"),
+    ("target None", (0.5, 0.0), {"target": None}, TypeError, "target"),
+]:
+    add(
+        "gradient_flow.one_unit_cost",
+        label,
+        lambda a=args, kw=kwargs: gradient_flow.one_unit_cost(*a, **kw),
+        expect,
+        names,
+    )
+add(
+    "gradient_flow.blame_by_lag",
+    "params of another network",
+    lambda: gradient_flow.blame_by_lag(lstm, params64(), IDS, TARGETS),
+    ValueError,
+    "params",
+)
+add(
+    "gradient_flow.blame_by_lag",
+    "targets of the wrong shape",
+    lambda: gradient_flow.blame_by_lag(srn, params64(), IDS, TARGETS[:, :2]),
+    ValueError,
+    "targets",
+)
+add(
+    "gradient_flow.blame_by_lag",
+    "inputs out of range",
+    lambda: gradient_flow.blame_by_lag(srn, params64(), IDS + M, TARGETS),
+    ValueError,
+    "inputs",
+)
 add(
     "gradient_flow.blame_norms",
     "target out of range",
@@ -1278,28 +1342,30 @@ for label, kwargs, expect, names in [
             names,
         )
 
+
 # ---------------------------------------------------------------- tasks
-for label, args, expect, names in [
-    ("n_sequences 0", (0, 3), ValueError, "n_sequences"),
-    ("lag -1", (4, -1), ValueError, "lag"),
-    ("lag 2.5", (4, 2.5), ValueError, "lag"),
-    ("n_symbols 0", (4, 3, 0), ValueError, "n_symbols"),
+def task_srn(rng=None):
+    return srn.init_params(tasks.input_size(), 4, 4, rng or np.random.default_rng(0))
+
+
+for label, args, kwargs, expect, names in [
+    ("n_sequences 0", (0, 3), {}, ValueError, "n_sequences"),
+    ("lag -1", (4, -1), {}, ValueError, "lag"),
+    ("lag 2.5", (4, 2.5), {}, ValueError, "lag"),
+    ("n_symbols 0", (4, 3), {"n_symbols": 0}, ValueError, "n_symbols"),
+    ("noise -1", (4, 3), {"noise": -1.0}, ValueError, "noise"),
+    ("noise NaN", (4, 3), {"noise": np.nan}, ValueError, "noise"),
+    ("noise a string", (4, 3), {"noise": "loud"}, TypeError, "noise"),
 ]:
     add(
         "tasks.first_symbol_batch",
         label,
-        lambda a=args: tasks.first_symbol_batch(a[0], a[1], np.random.default_rng(0), *a[2:]),
+        lambda a=args, kw=kwargs: tasks.first_symbol_batch(a[0], a[1], np.random.default_rng(0), **kw),
         expect,
         names,
     )
 add("tasks.first_symbol_batch", "rng a seed", lambda: tasks.first_symbol_batch(4, 3, 0), TypeError, "rng")
-add(
-    "tasks.vocabulary_size",
-    "n_distractors 0",
-    lambda: tasks.vocabulary_size(4, 0),
-    ValueError,
-    "n_distractors",
-)
+add("tasks.input_size", "n_symbols 0", lambda: tasks.input_size(0), ValueError, "n_symbols")
 add(
     "tasks.query_accuracy",
     "probs 2-D",
@@ -1314,30 +1380,36 @@ add(
     ValueError,
     "answers",
 )
-add(
-    "tasks.train_on_task",
-    "steps 0",
-    lambda: tasks.train_on_task(
-        srn, srn.init_params(9, 4, 4, np.random.default_rng(0)), 2, 0, np.random.default_rng(0)
-    ),
-    ValueError,
-    "steps",
-)
+for label, kwargs, expect, names in [
+    ("steps 0", {"steps": 0}, ValueError, "steps"),
+    ("lr 0", {"lr": 0.0}, ValueError, "lr"),
+    ("batch 0", {"batch": 0}, ValueError, "batch"),
+    ("max_norm -1", {"max_norm": -1.0}, ValueError, "max_norm"),
+    ("lag -2", {"lag": -2}, ValueError, "lag"),
+    ("truncate 0", {"truncate": 0}, ValueError, "truncate"),
+]:
+    add(
+        "tasks.train_on_task",
+        label,
+        lambda kw=kwargs: tasks.train_on_task(
+            srn, task_srn(), **{"lag": 2, "steps": 1, "rng": np.random.default_rng(0), **kw}
+        ),
+        expect,
+        names,
+    )
 add(
     "tasks.train_on_task",
     "params of another network",
-    lambda: tasks.train_on_task(lstm, params64(), 2, 1, np.random.default_rng(0)),
+    lambda: tasks.train_on_task(lstm, task_srn(), 2, 1, np.random.default_rng(0)),
     ValueError,
     "params",
 )
 add(
     "tasks.train_on_task",
-    "lr 0",
-    lambda: tasks.train_on_task(
-        srn, srn.init_params(9, 4, 4, np.random.default_rng(0)), 2, 1, np.random.default_rng(0), lr=0.0
-    ),
+    "params with one-hot token inputs",
+    lambda: tasks.train_on_task(srn, params64(), 2, 1, np.random.default_rng(0)),
     ValueError,
-    "lr",
+    "n_inputs",
 )
 add(
     "tasks.evaluate_on_task",
@@ -1346,6 +1418,39 @@ add(
     TypeError,
     "params",
 )
+add(
+    "tasks.evaluate_on_task",
+    "rng a seed",
+    lambda: tasks.evaluate_on_task(srn, task_srn(), 2, 0),
+    TypeError,
+    "rng",
+)
+for label, args, kwargs, expect, names in [
+    ("make_params not callable", (None, 2, 1), {}, TypeError, "make_params"),
+    ("seed -1", (task_srn, 2, 1), {"seed": -1}, ValueError, "seed"),
+    ("lag -1", (task_srn, -1, 1), {}, ValueError, "lag"),
+    ("steps 0", (task_srn, 2, 0), {}, ValueError, "steps"),
+]:
+    add(
+        "tasks.train_and_evaluate",
+        label,
+        lambda a=args, kw=kwargs: tasks.train_and_evaluate(srn, *a, **kw),
+        expect,
+        names,
+    )
+for label, lags, expect in [
+    ("lags empty", [], ValueError),
+    ("lags an int", 5, ValueError),
+    ("lags a string", "5", ValueError),
+    ("a negative lag", [2, -1], ValueError),
+]:
+    add(
+        "tasks.accuracy_by_lag",
+        label,
+        lambda v=lags: tasks.accuracy_by_lag(srn, task_srn, v, 1),
+        expect,
+        "lag",
+    )
 
 # ---------------------------------------------------------------- torch twins
 add(
@@ -1791,6 +1896,41 @@ add(
     "hidden",
 )
 
+
+def lstm_cache():
+    params = lstm.init_params(M, U, K, np.random.default_rng(0))
+    return lstm.forward(params, IDS)
+
+
+for label, args, expect, names in [
+    ("cache of an SRN", (lambda: srn.forward(params64(), IDS), 0, 0), TypeError, "cache"),
+    ("t past the end", (lstm_cache, 3, 0), ValueError, "t must be"),
+    ("t negative", (lstm_cache, -1, 0), ValueError, "t must be"),
+    ("t a float", (lstm_cache, 1.0, 0), ValueError, "t must be"),
+    ("sequence out of range", (lstm_cache, 0, 2), ValueError, "sequence"),
+]:
+    add(
+        "widgets.lstm_gate_step",
+        label,
+        lambda a=args: widgets.lstm_gate_step(a[0](), a[1], a[2]),
+        expect,
+        names,
+    )
+add(
+    "widgets.lstm_gate_stepper",
+    "sequence out of range",
+    lambda: widgets.lstm_gate_stepper(lstm_cache(), 5),
+    ValueError,
+    "sequence",
+)
+add(
+    "widgets.lstm_gate_stepper",
+    "a cache dict",
+    lambda: widgets.lstm_gate_stepper({"gates": 0}),
+    TypeError,
+    "cache",
+)
+
 # ---------------------------------------------------------------- plotting
 
 
@@ -1804,6 +1944,7 @@ for fname, call in [
     ("plotting.draw_unrolled", lambda ax: plotting.draw_unrolled(ax, 2, [0], [1])),
     ("plotting.draw_folded_and_unfolded", lambda ax: plotting.draw_folded_and_unfolded(ax, axes())),
     ("plotting.draw_depth", lambda ax: plotting.draw_depth(ax)),
+    ("plotting.draw_gated_cell", lambda ax: plotting.draw_gated_cell(ax, "lstm")),
 ]:
     add(fname, "ax not an Axes", lambda c=call: c(None), TypeError, "ax")
 add(
@@ -1884,6 +2025,13 @@ add(
     lambda: plotting.draw_folded_and_unfolded(axes(), axes(), 0),
     ValueError,
     "n_steps",
+)
+add(
+    "plotting.draw_gated_cell",
+    "kind unknown",
+    lambda: plotting.draw_gated_cell(axes(), "srn"),
+    ValueError,
+    "kind",
 )
 add(
     "plotting.draw_depth",

@@ -89,3 +89,79 @@ def test_spectral_radius_widget_redraws_from_its_core():
     choice.value = "linear"
     assert (slider.value, choice.value) == (2.0, "linear")
     assert np.all(np.diff(np.log(gf.lag_curve(2.0, "linear", n_steps=10))) > 0)
+
+
+def test_one_unit_cost_gradient_matches_centred_differences_and_torch():
+    w = np.array([[0.5, 1.3], [2.0, 3.1]])
+    b = np.array([[0.1, -0.12], [-0.5, -1.2]])
+    cost, d_w, d_b = gf.one_unit_cost(w, b, n_steps=20)
+    eps = 1e-6
+    numeric_w = (gf.one_unit_cost(w + eps, b, 20)[0] - gf.one_unit_cost(w - eps, b, 20)[0]) / (2 * eps)
+    numeric_b = (gf.one_unit_cost(w, b + eps, 20)[0] - gf.one_unit_cost(w, b - eps, 20)[0]) / (2 * eps)
+    np.testing.assert_allclose(d_w, numeric_w, rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(d_b, numeric_b, rtol=1e-5, atol=1e-9)
+    wt = torch.tensor(w, requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True)
+    h = torch.full_like(wt, 0.5)
+    for _ in range(20):
+        h = torch.tanh(wt * h + bt)
+    ((h - 0.6) ** 2).sum().backward()
+    np.testing.assert_allclose(cost, ((h - 0.6) ** 2).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(d_w, wt.grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(d_b, bt.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_one_unit_cost_has_a_cliff():
+    w, b = np.meshgrid(np.linspace(0, 4, 81), np.linspace(-2, 1, 61))
+    cost, d_w, d_b = gf.one_unit_cost(w, b)
+    norm = np.hypot(d_w, d_b)
+    assert norm.max() > 1e3 * np.median(norm)
+    assert cost.max() > 2.0 and cost.min() < 1e-3
+
+
+def test_blame_by_lag_of_an_srn_is_the_mean_of_blame_norms():
+    params, _ = small_srn(rho=1.1)
+    ids = np.random.default_rng(3).integers(0, 5, (3, 10))
+    targets = np.full((3, 10), -1)
+    targets[:, -1] = [1, 2, 3]
+    flow = gf.blame_by_lag(srn, params, ids, targets)
+    per_sequence = [gf.blame_norms(params, ids[n], targets[n, -1])[1:] for n in range(3)]
+    np.testing.assert_allclose(flow["h"], np.mean(per_sequence, axis=0), rtol=1e-10)
+    assert set(flow) == {"h"}
+
+
+def test_blame_by_lag_of_an_lstm_equals_torch_autograd_on_every_state():
+    from helpers import lstm
+
+    rng = np.random.default_rng(4)
+    params = lstm.init_params(3, 4, 2, rng)
+    x = rng.normal(size=(2, 6, 3))
+    targets = np.full((2, 6), -1)
+    targets[:, -1] = [0, 1]
+    targets[0, 3] = 1   # a target in the middle as well
+    flow = gf.blame_by_lag(lstm, params, x, targets)
+
+    cell = torch.nn.LSTMCell(3, 4, dtype=torch.float64)
+    with torch.no_grad():
+        cell.weight_ih.copy_(torch.from_numpy(params["U"]))
+        cell.weight_hh.copy_(torch.from_numpy(params["W"]))
+        cell.bias_ih.copy_(torch.from_numpy(params["b"]))
+        cell.bias_hh.zero_()
+    h = torch.zeros(2, 4, dtype=torch.float64, requires_grad=True)
+    c = torch.zeros(2, 4, dtype=torch.float64, requires_grad=True)
+    states, loss = [(h, c)], 0.0
+    for t in range(6):
+        h, c = cell(torch.from_numpy(x[:, t]), (h, c))
+        h.retain_grad()
+        c.retain_grad()
+        states.append((h, c))
+        logits = h @ torch.from_numpy(params["V"]).T + torch.from_numpy(params["c"])
+        for n in range(2):
+            if targets[n, t] >= 0:
+                loss = loss - torch.log_softmax(logits[n], dim=0)[targets[n, t]]
+    loss.backward()
+    # lag L = 6 - k: states[k] for k = 5 .. 0
+    expect_h = [states[k][0].grad.norm(dim=1).mean().item() for k in range(5, -1, -1)]
+    expect_c = [states[k][1].grad.norm(dim=1).mean().item() for k in range(5, -1, -1)]
+    np.testing.assert_allclose(flow["h"], expect_h, rtol=1e-10)
+    np.testing.assert_allclose(flow["c"], expect_c, rtol=1e-10)

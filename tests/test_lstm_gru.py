@@ -161,3 +161,50 @@ def test_steps_without_a_target_add_nothing_and_match_torch(kind):
     _, grads_t, _ = TWINS[kind][1](params, x, y_last, state)
     for key in grads:
         assert np.abs(grads[key] - grads_t[key]).max() <= 1e-10, key
+
+
+def test_gru_update_bias_starts_the_update_gate_near_keep():
+    params = gru.init_params(M, H, K, np.random.default_rng(0), update_bias=3.0)
+    np.testing.assert_array_equal(params["b"], np.r_[np.zeros(H), np.full(H, 3.0), np.zeros(H)])
+    x = np.zeros((1, M))
+    h_prev = np.full((1, H), 0.5)
+    h_new, _, gates = gru.gru_step(x, h_prev, params)
+    z = gates[0, H:2 * H]
+    assert np.all(z > 0.9)   # z near 1 keeps the old state
+    np.testing.assert_allclose(h_new[0], z * 0.5 + (1 - z) * gates[0, 2 * H:], rtol=1e-12)
+    assert np.all(gru.init_params(M, H, K, np.random.default_rng(0))["b"] == 0)
+
+
+def test_lstm_gate_stepper_core_reads_the_cache():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from helpers.widgets import lstm_gate_step, lstm_gate_stepper
+
+    params = lstm.init_params(M, H, K, np.random.default_rng(0))
+    x = np.random.default_rng(1).normal(size=(2, 5, M))
+    cache = lstm.forward(params, x)
+    view = lstm_gate_step(cache, 3, sequence=1)
+    assert sorted(view) == ["c", "f", "g", "h", "i", "o"]
+    np.testing.assert_array_equal(view["f"], cache.gates[1, 3, H:2 * H])
+    np.testing.assert_array_equal(view["o"], cache.gates[1, 3, 3 * H:])
+    np.testing.assert_array_equal(view["c"], cache.cells[1, 3])
+    np.testing.assert_allclose(view["h"], view["o"] * np.tanh(view["c"]), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"t must be an integer in \[0, 5\), got 5"):
+        lstm_gate_step(cache, 5)
+    with pytest.raises(TypeError, match="cache must be the LSTMCache"):
+        lstm_gate_step(gru.forward(gru.init_params(M, H, K, np.random.default_rng(0)), x), 0)
+    box = lstm_gate_stepper(cache, sequence=1)
+    slider = box.children[0]
+    assert (slider.min, slider.max) == (0, 4)
+    slider.value = 4  # redraws without error
+
+
+def test_lstm_chrono_start_keeps_and_does_not_write():
+    L = 40
+    params = lstm.init_params(M, H, K, np.random.default_rng(0), forget_bias=np.log(L), input_bias=-np.log(L))
+    expected = np.r_[np.full(H, -np.log(L)), np.full(H, np.log(L)), np.zeros(2 * H)]
+    np.testing.assert_allclose(params["b"], expected)
+    gates = lstm.lstm_step(np.zeros((1, M)), None, params)[2][0]
+    np.testing.assert_allclose(gates[:H], 1 / (L + 1), rtol=1e-12)       # input gate
+    np.testing.assert_allclose(gates[H:2 * H], L / (L + 1), rtol=1e-12)  # forget gate

@@ -219,7 +219,9 @@ def documented_papermill_calls():
     calls = []
     for where, text in sources.items():
         for match in re.finditer(r"papermill\s+\S*?(\d\d_[a-z0-9_]+\.ipynb)([^\n]*)", text):
-            for name in re.findall(r"-p\s+([A-Za-z_]\w*)", match.group(2)):
+            options = match.group(2)
+            for name in re.findall(r"-p\s+([A-Za-z_]\w*)", options) + re.findall(
+                    r"-y\s+[\"']?([A-Za-z_]\w*)\s*:", options):
                 calls.append((where, match.group(1), name))
     return calls
 

@@ -118,3 +118,20 @@ def test_draw_depth_counts_the_layers_on_each_path():
     with pytest.raises(ValueError, match="layers_between_states must be a positive integer"):
         draw_depth(ax, layers_between_states=0)
     plt.close("all")
+
+
+@pytest.mark.parametrize(("kind", "n_nodes", "n_arrows", "gates"),
+                         [("lstm", 13, 15, ["f\nσ", "i\nσ", "o\nσ"]), ("gru", 10, 12, ["r\nσ", "z\nσ"])])
+def test_draw_gated_cell_draws_every_gate_and_path(kind, n_nodes, n_arrows, gates):
+    from helpers.plotting import draw_gated_cell
+
+    fig, ax = plt.subplots()
+    draw_gated_cell(ax, kind)
+    assert len(_circles(ax)) == n_nodes
+    assert len(_arrow_colours(ax)) == n_arrows
+    texts = [t.get_text() for t in ax.texts]
+    assert all(gate in texts for gate in gates)
+    assert kind.upper() in ax.get_title()
+    with pytest.raises(ValueError, match=r"kind must be one of \['gru', 'lstm'\], got 'rnn'"):
+        draw_gated_cell(ax, "rnn")
+    plt.close(fig)

@@ -238,3 +238,17 @@ def test_sum_rows_by_id_equals_add_at():
     expected = np.zeros((12, 3))
     np.add.at(expected, ids, rows)
     np.testing.assert_allclose(recurrent.sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)
+
+
+@pytest.mark.parametrize("how", ["orthogonal", "identity"])
+def test_recurrent_init_gives_every_singular_value_one(how):
+    params = srn.init_params(3, 8, 2, np.random.default_rng(0), recurrent_init=how)
+    np.testing.assert_allclose(np.linalg.svd(params["W"], compute_uv=False), np.ones(8), rtol=1e-12)
+    if how == "identity":
+        np.testing.assert_array_equal(params["W"], np.eye(8))
+    uniform = srn.init_params(3, 8, 2, np.random.default_rng(0))
+    np.testing.assert_array_equal(params["U"], uniform["U"])   # only W changes
+    assert srn.init_params(3, 8, 2, np.random.default_rng(0), np.float32, how)["W"].dtype == np.float32
+    expected = r"recurrent_init must be one of \('uniform', 'orthogonal', 'identity'\)"
+    with pytest.raises(ValueError, match=expected):
+        srn.init_params(3, 8, 2, np.random.default_rng(0), recurrent_init="eye")
