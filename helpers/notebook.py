@@ -46,13 +46,17 @@ def setup_notebook(seed: int = DEFAULT_SEED, threads: int = DEFAULT_THREADS) -> 
 def torch_device():
     """The ``torch.device`` to train on: ``cuda`` when a GPU is visible, else ``cpu``.
 
-    Set the environment variable ``RNN_COURSE_DEVICE=cpu`` to force the CPU.
+    Set the environment variable ``RNN_COURSE_DEVICE=cpu`` to force the CPU, or ``cuda``
+    to insist on the GPU (an error when there is none).
     """
     import torch
 
     wanted = os.environ.get("RNN_COURSE_DEVICE", "").strip().lower()
     if wanted and wanted not in ("cpu", "cuda"):
         raise ValueError(f"RNN_COURSE_DEVICE must be 'cpu' or 'cuda', got {wanted!r}")
+    if wanted == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("RNN_COURSE_DEVICE=cuda, but PyTorch sees no GPU (torch.cuda.is_available() is "
+                           "False): unset it to train on the CPU, or install a CUDA build of torch")
     if wanted == "cpu" or not torch.cuda.is_available():
         return torch.device("cpu")
     return torch.device("cuda")

@@ -29,6 +29,7 @@ import torch  # noqa: E402
 import helpers  # noqa: E402
 from helpers import (  # noqa: E402
     activations,
+    char_lm,
     data,
     digits,
     encoding,
@@ -42,6 +43,7 @@ from helpers import (  # noqa: E402
     optim,
     plotting,
     recurrent,
+    sampling,
     srn,
     tasks,
     text,
@@ -1452,6 +1454,251 @@ for label, lags, expect in [
         "lag",
     )
 
+
+# ---------------------------------------------------------------- char_lm and sampling
+CHAR_TEXT = "abcab\n" * 20
+
+
+def char_vocab():
+    return char_lm.char_vocabulary(CHAR_TEXT)
+
+
+def char_model(kind="gru"):
+    return char_lm.CharLM(len(char_vocab()), kind, hidden=4)
+
+
+def char_ids():
+    return char_vocab().encode(list(CHAR_TEXT))
+
+
+for label, kwargs, expect, names in [
+    ("kind unknown", {"kind": "transformer"}, ValueError, "kind"),
+    ("vocab_size 0", {"vocab_size": 0}, ValueError, "vocab_size"),
+    ("hidden 0", {"hidden": 0}, ValueError, "hidden"),
+    ("layers 1.5", {"layers": 1.5}, ValueError, "layers"),
+    ("dropout 1", {"dropout": 1.0}, ValueError, "dropout"),
+    ("dropout a string", {"dropout": "0.1"}, ValueError, "dropout"),
+    ("embedding -1", {"embedding": -1}, ValueError, "embedding"),
+]:
+    add("char_lm.CharLM", label, lambda kw=kwargs: char_lm.CharLM(**{"vocab_size": 5, **kw}), expect, names)
+for label, value, names in [
+    ("ids a numpy array", np.zeros((2, 3), dtype=np.int64), "torch.long"),
+    ("ids float", torch.zeros(2, 3), "torch.long"),
+    ("ids 1-D", torch.zeros(3, dtype=torch.long), "(B, T)"),
+    ("ids out of range", torch.full((1, 2), 9), "ids must lie in [0, 4)"),
+]:
+    add("char_lm.CharLM.forward", label, lambda v=value: char_model()(v), ValueError, names)
+add("char_lm.count_parameters", "a dict", lambda: char_lm.count_parameters({}), TypeError, "model")
+for label, args, expect, names in [
+    ("text bytes", (b"abc",), TypeError, "text"),
+    ("val_fraction 0", ("abcdef", 0), ValueError, "val_fraction"),
+    ("val_fraction 1", ("abcdef", 1.0), ValueError, "val_fraction"),
+    ("text too short", ("abc",), ValueError, "too short"),
+]:
+    add("char_lm.split_text", label, lambda a=args: char_lm.split_text(*a), expect, names)
+add("char_lm.char_vocabulary", "empty text", lambda: char_lm.char_vocabulary(""), ValueError, "text")
+add("char_lm.char_vocabulary", "a list", lambda: char_lm.char_vocabulary(["a"]), ValueError, "text")
+for label, args, expect, names in [
+    ("ids 2-D", (np.zeros((2, 3), dtype=np.int64), 2, 2), ValueError, "ids"),
+    ("n_streams 0", (np.arange(50), 0, 2), ValueError, "n_streams"),
+    ("seq_len 0", (np.arange(50), 2, 0), ValueError, "seq_len"),
+    ("too few ids", (np.arange(3), 5, 2), ValueError, "too few"),
+]:
+    add(
+        "char_lm.epoch_windows",
+        label,
+        lambda a=args: list(char_lm.epoch_windows(*a, np.random.default_rng(0))),
+        expect,
+        names,
+    )
+add(
+    "char_lm.epoch_windows",
+    "rng a seed",
+    lambda: list(char_lm.epoch_windows(np.arange(50), 2, 2, 0)),
+    TypeError,
+    "rng",
+)
+add("char_lm.detach", "a list", lambda: char_lm.detach([torch.zeros(2)]), TypeError, "state")
+add("char_lm.evaluate", "model None", lambda: char_lm.evaluate(None, char_ids()), TypeError, "model")
+add(
+    "char_lm.evaluate",
+    "ids out of range",
+    lambda: char_lm.evaluate(char_model(), [0, 1, 99]),
+    ValueError,
+    "ids",
+)
+add(
+    "char_lm.evaluate",
+    "n_streams 0",
+    lambda: char_lm.evaluate(char_model(), char_ids(), 0),
+    ValueError,
+    "n_streams",
+)
+add("char_lm.cosine_factor", "a string", lambda: char_lm.cosine_factor("half"), TypeError, "progress")
+for label, kwargs, expect, names in [
+    ("no budget", {"max_seconds": None, "max_epochs": None}, ValueError, "budget"),
+    ("max_seconds 0", {"max_seconds": 0}, ValueError, "max_seconds"),
+    ("max_epochs 0", {"max_epochs": 0, "max_seconds": None}, ValueError, "max_epochs"),
+    ("lr -1", {"lr": -1.0}, ValueError, "lr"),
+    ("max_norm 0", {"max_norm": 0.0}, ValueError, "max_norm"),
+    ("eval_every 0", {"eval_every": 0.0}, ValueError, "eval_every"),
+    ("callback not callable", {"callback": 3}, TypeError, "callback"),
+    ("seq_len too long", {"seq_len": 500}, ValueError, "too few"),
+    ("val_ids out of range", {"val_ids": [0, 99]}, ValueError, "val_ids"),
+]:
+    add(
+        "char_lm.train",
+        label,
+        lambda kw=kwargs: char_lm.train(
+            char_model(), char_ids(), **{"n_streams": 2, "progress": False, **kw}
+        ),
+        expect,
+        names,
+    )
+add("char_lm.train", "model a dict", lambda: char_lm.train({}, char_ids()), TypeError, "model")
+add(
+    "char_lm.train",
+    "train_ids out of range",
+    lambda: char_lm.train(char_model(), [0, 99]),
+    ValueError,
+    "train_ids",
+)
+add(
+    "char_lm.save_checkpoint",
+    "vocab of another size",
+    lambda: char_lm.save_checkpoint(char_lm.CharLM(9, "rnn", hidden=2), char_vocab(), "m.pt"),
+    ValueError,
+    "vocab has 4 tokens",
+)
+add(
+    "char_lm.save_checkpoint",
+    "model None",
+    lambda: char_lm.save_checkpoint(None, char_vocab(), "m.pt"),
+    TypeError,
+    "model",
+)
+
+
+def existing_checkpoint():
+    char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt")
+    return char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt")
+
+
+add("char_lm.save_checkpoint", "file exists", existing_checkpoint, FileExistsError, "overwrite=True")
+add(
+    "char_lm.load_checkpoint",
+    "no file",
+    lambda: char_lm.load_checkpoint("none.pt"),
+    FileNotFoundError,
+    "no checkpoint at",
+)
+
+
+def damaged_checkpoint():
+    with open("bad.pt", "wb") as handle:
+        handle.write(b"\x00" * 10)
+    return char_lm.load_checkpoint("bad.pt")
+
+
+add("char_lm.load_checkpoint", "damaged file", damaged_checkpoint, ValueError, "is damaged")
+
+
+def checkpoint_into_other_shape():
+    char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt")
+    return char_lm.load_checkpoint("m.pt", char_model("lstm"))
+
+
+add(
+    "char_lm.load_checkpoint",
+    "model of another shape",
+    checkpoint_into_other_shape,
+    ValueError,
+    "another shape",
+)
+
+
+def checkpoint_into_a_dict():
+    char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt")
+    return char_lm.load_checkpoint("m.pt", {})
+
+
+add("char_lm.load_checkpoint", "model a dict", checkpoint_into_a_dict, TypeError, "model")
+for label, kwargs, names in [
+    ("temperature 0", {"temperature": 0}, "temperature"),
+    ("temperature NaN", {"temperature": float("nan")}, "temperature"),
+    ("top_k 0", {"top_k": 0}, "top_k"),
+    ("top_k True", {"top_k": True}, "top_k"),
+    ("top_p 0", {"top_p": 0.0}, "top_p"),
+    ("top_p 1.01", {"top_p": 1.01}, "top_p"),
+]:
+    add(
+        "sampling.next_char_probs",
+        label,
+        lambda kw=kwargs: sampling.next_char_probs([0.0, 1.0], **kw),
+        ValueError,
+        names,
+    )
+add_array_cases(
+    "sampling.next_char_probs",
+    "logits",
+    np.zeros(3),
+    lambda v: sampling.next_char_probs(v),
+    shape_bad=np.zeros((2, 3)),
+)
+add(
+    "sampling.next_char_probs",
+    "logits empty",
+    lambda: sampling.next_char_probs(np.zeros(0)),
+    ValueError,
+    "logits",
+)
+for label, args, kwargs, expect, names in [
+    ("prompt empty", ("", 3), {}, ValueError, "prompt"),
+    ("prompt None", (None, 3), {}, ValueError, "prompt"),
+    ("prompt outside the vocabulary", ("abz", 3), {}, ValueError, "outside the vocabulary: ['z']"),
+    ("n_chars 0", ("ab", 0), {}, ValueError, "n_chars"),
+    ("temperature -1", ("ab", 3), {"temperature": -1.0}, ValueError, "temperature"),
+    ("top_k 0", ("ab", 3), {"top_k": 0}, ValueError, "top_k"),
+    ("top_p 2", ("ab", 3), {"top_p": 2.0}, ValueError, "top_p"),
+    ("greedy 1", ("ab", 3), {"greedy": 1}, TypeError, "greedy"),
+]:
+    add(
+        "sampling.sample",
+        label,
+        lambda a=args, kw=kwargs: sampling.sample(char_model(), char_vocab(), *a, **kw),
+        expect,
+        names,
+    )
+add("sampling.sample", "model None", lambda: sampling.sample(None, char_vocab(), "ab", 2), TypeError, "model")
+add(
+    "sampling.sample",
+    "vocab a list",
+    lambda: sampling.sample(char_model(), ["a"], "ab", 2),
+    TypeError,
+    "vocab",
+)
+add(
+    "sampling.distinct_ngram_fraction",
+    "text None",
+    lambda: sampling.distinct_ngram_fraction(None),
+    TypeError,
+    "text",
+)
+add(
+    "sampling.distinct_ngram_fraction",
+    "n 0",
+    lambda: sampling.distinct_ngram_fraction("abc", 0),
+    ValueError,
+    "n",
+)
+add(
+    "sampling.distinct_ngram_fraction",
+    "too short",
+    lambda: sampling.distinct_ngram_fraction("ab", 3),
+    ValueError,
+    "3-grams",
+)
+
 # ---------------------------------------------------------------- torch twins
 add(
     "torch_models.TorchRecurrentNet",
@@ -2085,6 +2332,9 @@ for fname in ("registry", "dataset_names", "cache_dir", "mirror_dir"):
 
 # functions that only fetch, train or display, covered elsewhere by their own tests
 COVERED_ELSEWHERE = {
+    "char_lm.Evaluation": "a dataclass returned by evaluate",
+    "char_lm.TrainResult": "a dataclass returned by train",
+    "char_lm.TrainResult.chars_per_second": "a property of train's result, tests/test_char_lm.py",
     "data.fetch_all": "tests/test_data.py (mirror, cache, concurrent and read-only faults)",
     "data.check_all": "tests/test_data.py",
     "data.main": "tests/test_data.py (offline report, exit status)",

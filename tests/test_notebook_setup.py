@@ -47,6 +47,12 @@ def test_device_choice(monkeypatch):
     monkeypatch.setenv("RNN_COURSE_DEVICE", "tpu")
     with pytest.raises(ValueError, match="'cpu' or 'cuda'"):
         torch_device()
+    monkeypatch.setenv("RNN_COURSE_DEVICE", "cuda")
+    if torch.cuda.is_available():
+        assert torch_device().type == "cuda"
+    else:
+        with pytest.raises(RuntimeError, match="RNN_COURSE_DEVICE=cuda, but PyTorch sees no GPU"):
+            torch_device()
     monkeypatch.delenv("RNN_COURSE_DEVICE")
     assert torch_device().type == ("cuda" if torch.cuda.is_available() else "cpu")
 

@@ -1,0 +1,349 @@
+"""A character-level language model in PyTorch (notebook 07): the model, char-rnn's
+batching, training on a wall-clock budget, evaluation on a whole split, and checkpoints.
+Sampling is in ``helpers.sampling``.
+
+Shapes: ``B`` streams (the batch), ``T`` characters per window, ``V`` characters in the
+vocabulary, ``H`` hidden units, ``E`` embedding size.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from helpers.text import Vocabulary, bptt_chunks, contiguous_streams
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_callable,
+    require_generator,
+    require_positive_float,
+    require_positive_int,
+)
+
+CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "outputs" / "checkpoints"
+
+
+class CharLM(nn.Module):
+    """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``layers`` stacked,
+    ``hidden`` units, ``dropout`` between layers and before the head) -> linear head
+    ``(V, H)``. ``forward(ids (B, T), state)`` returns logits ``(B, T, V)`` and the state."""
+
+    def __init__(self, vocab_size: int, kind: str = "lstm", hidden: int = 256, layers: int = 1,
+                 dropout: float = 0.0, embedding: int = 64):
+        super().__init__()
+        if kind not in CELLS:
+            raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
+        vocab_size = require_positive_int(vocab_size, "vocab_size")
+        hidden = require_positive_int(hidden, "hidden")
+        layers = require_positive_int(layers, "layers")
+        embedding = require_positive_int(embedding, "embedding")
+        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+        self.config = {"vocab_size": vocab_size, "kind": kind, "hidden": hidden, "layers": layers,
+                       "dropout": float(dropout), "embedding": embedding}
+        self.embed = nn.Embedding(vocab_size, embedding)
+        self.rnn = CELLS[kind](embedding, hidden, num_layers=layers, batch_first=True,
+                               dropout=dropout if layers > 1 else 0.0)
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden, vocab_size)
+
+    def forward(self, ids: torch.Tensor, state=None):
+        if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.dim() != 2:
+            kind = getattr(ids, "dtype", type(ids).__name__)
+            raise ValueError(f"ids must be a (B, T) torch.long tensor, got {kind} of shape "
+                             f"{tuple(getattr(ids, 'shape', ()))}")
+        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.config["vocab_size"]):
+            raise ValueError(f"ids must lie in [0, {self.config['vocab_size']}), got values from "
+                             f"{int(ids.min())} to {int(ids.max())}")
+        output, state = self.rnn(self.embed(ids), state)
+        return self.head(self.drop(output)), state
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable numbers in ``model``."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def split_text(text: str, val_fraction: float = 0.1) -> tuple[str, str]:
+    """The first ``1 - val_fraction`` of ``text`` for training and the rest for validation,
+    as nanoGPT splits Tiny Shakespeare (1,003,854 / 111,540 characters)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if (isinstance(val_fraction, bool) or not isinstance(val_fraction, int | float)
+            or not 0 < val_fraction < 1):
+        raise ValueError(f"val_fraction must be a number in (0, 1), got {val_fraction!r}")
+    n_train = int(len(text) * (1 - val_fraction))
+    if n_train < 2 or len(text) - n_train < 2:
+        raise ValueError(f"a text of {len(text)} characters is too short to split")
+    return text[:n_train], text[n_train:]
+
+
+def char_vocabulary(text: str) -> Vocabulary:
+    """The characters of ``text``, sorted, as a ``Vocabulary`` (ids ``0 .. V - 1``)."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty str")
+    return Vocabulary(sorted(set(text)))
+
+
+def epoch_windows(ids, n_streams: int, seq_len: int, rng: np.random.Generator) -> Iterator[tuple]:
+    """One epoch of char-rnn batches: skip a random offset in ``[0, seq_len)`` (so the window
+    borders move from epoch to epoch), cut the rest into ``n_streams`` contiguous streams,
+    and yield ``(x, y)`` windows ``(B, T)`` (int64 numpy) left to right; window ``j + 1``
+    continues window ``j`` in every stream, so the state can be carried across."""
+    ids = as_index_array(ids, "ids", np.iinfo(np.int64).max, (None,))
+    n_streams = require_positive_int(n_streams, "n_streams")
+    seq_len = require_positive_int(seq_len, "seq_len")
+    require_generator(rng)
+    offset = int(rng.integers(0, seq_len))
+    inputs, targets = contiguous_streams(ids[offset:], n_streams)
+    yield from bptt_chunks(inputs, targets, seq_len)
+
+
+def detach(state):
+    """The state with its history cut (truncated BPTT): a tensor, a tuple of them, or None."""
+    if state is None:
+        return None
+    if isinstance(state, tuple) and all(isinstance(s, torch.Tensor) for s in state):
+        return tuple(s.detach() for s in state)
+    if not isinstance(state, torch.Tensor):
+        raise TypeError(f"state must be a tensor, a tuple of tensors or None, got {type(state).__name__}")
+    return state.detach()
+
+
+@dataclass
+class Evaluation:
+    """Mean cross-entropy per predicted character: ``nats``, ``bits`` (``nats / ln 2``) and
+    ``perplexity`` (``e^nats``), over ``n_chars`` predictions."""
+
+    nats: float
+    bits: float
+    perplexity: float
+    n_chars: int
+
+
+def _device_of(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
+@torch.no_grad()
+def evaluate(model: CharLM, ids, n_streams: int = 16, seq_len: int = 256) -> Evaluation:
+    """The model's cost on a whole split ``ids`` ``(L,)``: cut into ``n_streams`` contiguous
+    streams read left to right with the state carried through each (only the first
+    character of each stream is predicted from a zero state)."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    ids = as_index_array(ids, "ids", model.config["vocab_size"], (None,))
+    inputs, targets = contiguous_streams(ids, n_streams)
+    device = _device_of(model)
+    was_training = model.training
+    model.eval()
+    total, state = 0.0, None
+    for x, y in bptt_chunks(inputs, targets, seq_len):
+        logits, state = model(torch.from_numpy(x).to(device), state)
+        y = torch.from_numpy(y).to(device).reshape(-1)
+        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="sum").item()
+    model.train(was_training)
+    nats = total / targets.size
+    return Evaluation(nats, nats / math.log(2), math.exp(nats), int(targets.size))
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` measured: ``history`` rows ``(seconds, chars, train_nats, val_nats)``
+    (``val_nats`` ``nan`` when no validation ran), the training ``seconds`` (evaluation and
+    callbacks not counted), ``chars`` seen, ``steps`` and ``epochs`` begun."""
+
+    history: list[tuple[float, int, float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+    chars: int = 0
+    steps: int = 0
+    epochs: int = 0
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.chars / self.seconds if self.seconds else 0.0
+
+
+def cosine_factor(progress: float) -> float:
+    """The cosine schedule's multiplier of the learning rate at ``progress`` in ``[0, 1]``:
+    1 at the start, 0 at the end."""
+    progress = float(as_float_array(progress, "progress", ()))
+    return 0.5 * (1.0 + math.cos(math.pi * min(max(progress, 0.0), 1.0)))
+
+
+def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_len: int = 64,
+          lr: float = 3e-3, max_seconds: float | None = 30.0, max_epochs: int | None = None,
+          max_norm: float = 1.0, eval_every: float | None = None, callback: Callable | None = None,
+          callback_every: float | None = None, seed: int = 0, progress: bool = True) -> TrainResult:
+    """Train ``model`` in place on ``train_ids`` ``(L,)`` with Adam, global-norm clipping
+    (``max_norm``) and a cosine schedule over the budget, until ``max_seconds`` of training
+    or ``max_epochs`` epochs, whichever comes first (at least one must be given).
+
+    Batches are char-rnn's (``epoch_windows``): the state is carried from window to window
+    and detached. Every ``eval_every`` seconds of training (and at the end) the whole
+    ``val_ids`` split is evaluated; every ``callback_every`` seconds ``callback(model,
+    seconds)`` runs (e.g. to print a sample). Neither counts against the budget. A
+    ``tqdm.auto`` bar shows the loss and characters per second when ``progress``."""
+    from tqdm.auto import tqdm
+
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    vocab_size = model.config["vocab_size"]
+    train_ids = as_index_array(train_ids, "train_ids", vocab_size, (None,))
+    if val_ids is not None:
+        val_ids = as_index_array(val_ids, "val_ids", vocab_size, (None,))
+    if max_seconds is None and max_epochs is None:
+        raise ValueError("give a budget: max_seconds, max_epochs or both")
+    max_seconds = None if max_seconds is None else require_positive_float(max_seconds, "max_seconds")
+    max_epochs = None if max_epochs is None else require_positive_int(max_epochs, "max_epochs")
+    lr = require_positive_float(lr, "lr")
+    max_norm = require_positive_float(max_norm, "max_norm")
+    for name, value in (("eval_every", eval_every), ("callback_every", callback_every)):
+        if value is not None:
+            require_positive_float(value, name)
+    if callback is not None:
+        require_callable(callback, "callback")
+    n_streams = require_positive_int(n_streams, "n_streams")
+    seq_len = require_positive_int(seq_len, "seq_len")
+    windows_per_epoch = math.ceil(((train_ids.size - seq_len) // n_streams) / seq_len)
+    if windows_per_epoch < 1:
+        raise ValueError(f"{train_ids.size} training characters are too few for {n_streams} streams "
+                         f"of windows of {seq_len}")
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    device = _device_of(model)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    result = TrainResult()
+    total_steps = None if max_epochs is None else max_epochs * windows_per_epoch
+    clock = {"start": time.perf_counter(), "paused": 0.0}
+
+    def elapsed() -> float:
+        return time.perf_counter() - clock["start"] - clock["paused"]
+
+    def paused(action):
+        before = time.perf_counter()
+        value = action()
+        clock["paused"] += time.perf_counter() - before
+        return value
+
+    def fraction_done() -> float:
+        parts = [] if max_seconds is None else [elapsed() / max_seconds]
+        if total_steps is not None:
+            parts.append(result.steps / total_steps)
+        return max(parts)
+
+    def record(train_nats: float) -> None:
+        val = paused(lambda: evaluate(model, val_ids).nats) if val_ids is not None else float("nan")
+        result.history.append((elapsed(), result.chars, train_nats, val))
+
+    bar = tqdm(total=100, unit="%", disable=not progress, leave=False,
+               bar_format="{l_bar}{bar}| {postfix}")
+    next_eval = eval_every
+    next_callback = callback_every
+    loss_value = float("nan")
+    model.train()
+    while fraction_done() < 1.0:
+        result.epochs += 1
+        state = None
+        for x, y in epoch_windows(train_ids, n_streams, seq_len, rng):
+            if fraction_done() >= 1.0:
+                break
+            for group in optimizer.param_groups:
+                group["lr"] = lr * cosine_factor(fraction_done())
+            logits, state = model(torch.from_numpy(x).to(device), state)
+            state = detach(state)
+            y_flat = torch.from_numpy(y).to(device).reshape(-1)
+            loss = nn.functional.cross_entropy(logits.reshape(-1, vocab_size), y_flat)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+            optimizer.step()
+            loss_value = loss.item()
+            result.steps += 1
+            result.chars += y.size
+            seconds = elapsed()
+            bar.n = min(100, int(100 * fraction_done()))
+            bar.set_postfix_str(f"loss {loss_value:.3f}, {result.chars / max(seconds, 1e-9):,.0f} chars/s")
+            if next_eval is not None and seconds >= next_eval:
+                record(loss_value)
+                next_eval += eval_every
+            if callback is not None and next_callback is not None and seconds >= next_callback:
+                paused(lambda s=seconds: callback(model, s))
+                next_callback += callback_every
+    bar.close()
+    result.seconds = elapsed()
+    if not result.history or result.history[-1][1] != result.chars:
+        record(loss_value)
+    return result
+
+
+def save_checkpoint(model: CharLM, vocab: Vocabulary, path, extra: dict | None = None,
+                    overwrite: bool = False) -> Path:
+    """Write ``model``'s weights, its configuration, ``vocab`` and ``extra`` (numbers and
+    strings only) to ``path`` (a ``.pt`` file; folders are created). An existing file is
+    kept unless ``overwrite``. Returns the path."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be a helpers.text.Vocabulary, got {type(vocab).__name__}")
+    if len(vocab) != model.config["vocab_size"]:
+        raise ValueError(f"vocab has {len(vocab)} tokens but the model predicts {model.config['vocab_size']}")
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": "rnn-course char_lm 1", "config": dict(model.config),
+               "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+               "tokens": list(vocab.tokens), "extra": dict(extra or {})}
+    torch.save(payload, path)
+    return path
+
+
+def load_checkpoint(path, model: CharLM | None = None, device=None) -> tuple[CharLM, Vocabulary, dict]:
+    """Read a checkpoint written by ``save_checkpoint`` (``torch.load(weights_only=True)``):
+    returns ``(model, vocab, extra)``. With ``model`` given, its weights are replaced, and
+    a model of another shape gets an error naming every mismatched weight; without, a new
+    ``CharLM`` is built from the stored configuration on ``device`` (default: CPU)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}: train one first (it is written by "
+                                f"save_checkpoint), or check the path")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(payload, dict) or payload.get("format") != "rnn-course char_lm 1":
+            raise ValueError("its contents are not a course checkpoint")
+        config, weights, tokens = payload["config"], payload["state_dict"], payload["tokens"]
+        extra = payload.get("extra", {})
+    except (OSError, RuntimeError, ValueError, KeyError, EOFError, AttributeError, TypeError,
+            pickle.UnpicklingError) as exc:
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise ValueError(f"{path} is damaged or not a checkpoint written by save_checkpoint ({reason}); "
+                         "train again or restore the file") from exc
+    if model is None:
+        model = CharLM(**config)
+    elif not isinstance(model, CharLM):
+        raise TypeError(f"model must be a CharLM or None, got {type(model).__name__}")
+    own = model.state_dict()
+    problems = [f"{name}: checkpoint {tuple(weights[name].shape)}, model {tuple(own[name].shape)}"
+                for name in own if name in weights and weights[name].shape != own[name].shape]
+    missing = sorted(set(own) ^ set(weights))
+    if problems or missing:
+        raise ValueError(f"{path} holds a model of another shape (checkpoint config {config}, model config "
+                         f"{model.config}): " + "; ".join(problems + [f"{m}: in one only" for m in missing]))
+    model.load_state_dict(weights)
+    if device is not None:
+        model.to(device)
+    return model, Vocabulary(tokens), extra

@@ -1,0 +1,197 @@
+"""helpers.char_lm: the torch character language model, char-rnn batching, training on a
+budget, evaluation on a whole split, checkpoints and the device choice."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import char_lm
+from helpers.text import Vocabulary
+
+TEXT = "to be or not to be, that is the question.\n" * 40
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return char_lm.char_vocabulary(TEXT)
+
+
+def test_split_is_nanogpts():
+    train, val = char_lm.split_text("x" * 1_115_394)
+    assert (len(train), len(val)) == (1_003_854, 111_540)
+    train, val = char_lm.split_text("abcdefghij", 0.2)
+    assert (train, val) == ("abcdefgh", "ij")
+
+
+def test_vocabulary_is_sorted_and_round_trips(vocab):
+    assert vocab.tokens == sorted(set(TEXT))
+    assert "".join(vocab.decode(vocab.encode(list(TEXT[:30])))) == TEXT[:30]
+
+
+@pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
+def test_model_shapes_and_parameter_count(kind):
+    model = char_lm.CharLM(20, kind, hidden=8, layers=2, embedding=5)
+    logits, state = model(torch.zeros(3, 7, dtype=torch.long))
+    assert logits.shape == (3, 7, 20)
+    h = state[0] if kind == "lstm" else state
+    assert h.shape == (2, 3, 8)
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
+    per_layer = [gates * (8 * (n_in + 8) + 2 * 8) for n_in in (5, 8)]
+    assert char_lm.count_parameters(model) == 20 * 5 + sum(per_layer) + 20 * 8 + 20
+
+
+def test_windows_are_contiguous_streams_with_a_random_offset():
+    ids = np.arange(1000)
+    rng = np.random.default_rng(0)
+    windows = list(char_lm.epoch_windows(ids, 4, 10, rng))
+    first_x, first_y = windows[0]
+    assert first_x.shape == (4, 10)
+    np.testing.assert_array_equal(first_y, first_x + 1)  # targets are the next characters
+    offset = first_x[0, 0]
+    assert 0 <= offset < 10
+    for (x0, _), (x1, _) in zip(windows[:-1], windows[1:], strict=True):
+        np.testing.assert_array_equal(x1[:, 0], x0[:, -1] + 1)  # window j + 1 continues window j
+    stream_len = (1000 - offset - 1) // 4
+    np.testing.assert_array_equal(first_x[:, 0], offset + stream_len * np.arange(4))
+    offsets = {next(char_lm.epoch_windows(ids, 4, 10, rng))[0][0, 0] for _ in range(30)}
+    assert len(offsets) > 3  # the offset changes from epoch to epoch
+
+
+def test_carrying_the_state_equals_reading_the_whole_stream():
+    torch.manual_seed(0)
+    model = char_lm.CharLM(10, "gru", hidden=6)
+    ids = torch.randint(0, 10, (2, 12))
+    whole, _ = model(ids)
+    first, state = model(ids[:, :5])
+    second, _ = model(ids[:, 5:], char_lm.detach(state))
+    torch.testing.assert_close(torch.cat([first, second], dim=1), whole)
+    assert char_lm.detach(None) is None
+
+
+def test_evaluate_reports_nats_bits_and_perplexity(vocab):
+    torch.manual_seed(0)
+    model = char_lm.CharLM(len(vocab), "lstm", hidden=8)
+    ids = vocab.encode(list(TEXT[:400]))
+    result = char_lm.evaluate(model, ids, n_streams=4, seq_len=16)
+    logits, _ = model(torch.from_numpy(ids[:-1].reshape(1, -1)))
+    assert result.n_chars == 4 * (399 // 4)
+    assert math.isclose(result.bits, result.nats / math.log(2))
+    assert math.isclose(result.perplexity, math.exp(result.nats))
+    one_stream = char_lm.evaluate(model, ids, n_streams=1, seq_len=16)
+    direct = torch.nn.functional.cross_entropy(logits[0], torch.from_numpy(ids[1:])).item()
+    assert math.isclose(one_stream.nats, direct, rel_tol=1e-5)
+    assert abs(result.nats - math.log(len(vocab))) < 0.3  # untrained: close to uniform
+
+
+def test_training_lowers_the_validation_cost_within_an_epoch_budget(vocab):
+    ids = vocab.encode(list(TEXT))
+    torch.manual_seed(0)
+    model = char_lm.CharLM(len(vocab), "gru", hidden=32)
+    before = char_lm.evaluate(model, ids).nats
+    seen = []
+    result = char_lm.train(
+        model,
+        ids,
+        val_ids=ids,
+        n_streams=4,
+        seq_len=32,
+        max_seconds=None,
+        max_epochs=8,
+        lr=1e-2,
+        eval_every=1e-9,
+        callback=lambda m, s: seen.append(s),
+        callback_every=1e-9,
+        progress=False,
+    )
+    assert result.epochs == 8 and result.steps > 8
+    assert result.history[-1][3] < 0.5 * before
+    times = [row[0] for row in result.history]
+    assert times == sorted(times) and len(seen) == result.steps
+    assert result.chars_per_second > 0
+
+
+def test_a_wall_clock_budget_stops_training(vocab):
+    ids = vocab.encode(list(TEXT))
+    model = char_lm.CharLM(len(vocab), "rnn", hidden=8)
+    result = char_lm.train(model, ids, n_streams=2, seq_len=8, max_seconds=0.5, progress=False)
+    assert 0.5 <= result.seconds < 1.5 and result.steps > 0
+    assert math.isnan(result.history[-1][3])  # no validation split given
+
+
+def test_the_cosine_schedule_runs_from_one_to_zero():
+    assert char_lm.cosine_factor(0) == 1.0 and char_lm.cosine_factor(1) == 0.0
+    assert math.isclose(char_lm.cosine_factor(0.5), 0.5)
+    assert char_lm.cosine_factor(2) == 0.0
+
+
+def test_checkpoint_round_trip(tmp_path, vocab):
+    torch.manual_seed(0)
+    model = char_lm.CharLM(len(vocab), "lstm", hidden=8, layers=2, dropout=0.1)
+    path = char_lm.save_checkpoint(model, vocab, tmp_path / "sub" / "m.pt", extra={"val_nats": 1.5})
+    loaded, vocab2, extra = char_lm.load_checkpoint(path)
+    assert loaded.config == model.config and vocab2.tokens == vocab.tokens and extra == {"val_nats": 1.5}
+    ids = torch.randint(0, len(vocab), (2, 9))
+    model.eval()
+    loaded.eval()
+    torch.testing.assert_close(loaded(ids)[0], model(ids)[0])
+    other = char_lm.CharLM(len(vocab), "lstm", hidden=8, layers=2)
+    char_lm.load_checkpoint(path, other)
+    torch.testing.assert_close(other.eval()(ids)[0], model(ids)[0])
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        char_lm.save_checkpoint(model, vocab, path)
+    char_lm.save_checkpoint(model, vocab, path, overwrite=True)
+
+
+def test_checkpoint_into_a_model_of_another_shape(tmp_path, vocab):
+    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), "lstm", hidden=8), vocab, tmp_path / "m.pt")
+    with pytest.raises(
+        ValueError, match=r"another shape.*rnn.weight_hh_l0: checkpoint \(32, 8\), model \(64, 16\)"
+    ):
+        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), "lstm", hidden=16))
+    with pytest.raises(ValueError, match="another shape"):
+        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), "gru", hidden=8))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign"])
+def test_a_damaged_checkpoint_gets_a_clear_error(tmp_path, vocab, damage):
+    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), "rnn", hidden=4), vocab, tmp_path / "m.pt")
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "garbage":
+        path.write_bytes(b"not a checkpoint at all")
+    else:
+        torch.save({"weights": torch.zeros(3)}, path)
+    with pytest.raises(ValueError, match="is damaged or not a checkpoint written by save_checkpoint"):
+        char_lm.load_checkpoint(path)
+
+
+def test_missing_checkpoint_and_checkpoint_folder_is_ignored(tmp_path):
+    import subprocess
+
+    with pytest.raises(FileNotFoundError, match="no checkpoint at"):
+        char_lm.load_checkpoint(tmp_path / "none.pt")
+    probe = char_lm.CHECKPOINT_DIR / "probe.pt"
+    root = char_lm.CHECKPOINT_DIR.parent.parent
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(probe.relative_to(root))], cwd=root)
+    assert ignored.returncode == 0
+
+
+def test_the_model_follows_its_device(vocab):
+    from helpers.notebook import torch_device
+
+    device = torch_device()
+    model = char_lm.CharLM(len(vocab), "gru", hidden=4).to(device)
+    ids = vocab.encode(list(TEXT[:200]))
+    assert char_lm.evaluate(model, ids, n_streams=2).n_chars == 2 * (199 // 2)
+    result = char_lm.train(model, ids, n_streams=2, seq_len=8, max_epochs=1, max_seconds=None, progress=False)
+    assert result.steps > 0 and next(model.parameters()).device.type == device.type
+
+
+def test_vocabulary_and_model_must_agree(tmp_path, vocab):
+    with pytest.raises(ValueError, match="vocab has"):
+        char_lm.save_checkpoint(char_lm.CharLM(3, "rnn", hidden=4), vocab, tmp_path / "m.pt")
+    with pytest.raises(TypeError, match="vocab must be"):
+        char_lm.save_checkpoint(char_lm.CharLM(3, "rnn", hidden=4), ["a"], tmp_path / "m.pt")
+    assert isinstance(vocab, Vocabulary)
