@@ -31,6 +31,7 @@ from helpers.validation import (
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "outputs" / "checkpoints"
+REFRESH_SECONDS = 0.5  # progress-bar updates: each is a message from the kernel to the browser
 
 
 class CharLM(nn.Module):
@@ -254,6 +255,7 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
     next_eval = eval_every
     next_callback = callback_every
     loss_value = float("nan")
+    last_refresh = 0.0
     model.train()
     while fraction_done() < 1.0:
         result.epochs += 1
@@ -275,8 +277,11 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
             result.steps += 1
             result.chars += y.size
             seconds = elapsed()
-            bar.n = min(100, int(100 * fraction_done()))
-            bar.set_postfix_str(f"loss {loss_value:.3f}, {result.chars / max(seconds, 1e-9):,.0f} chars/s")
+            if seconds - last_refresh >= REFRESH_SECONDS:   # a few updates a second, not one per step
+                last_refresh = seconds
+                bar.n = min(100, int(100 * fraction_done()))
+                speed = result.chars / max(seconds, 1e-9)
+                bar.set_postfix_str(f"loss {loss_value:.3f}, {speed:,.0f} chars/s")
             if next_eval is not None and seconds >= next_eval:
                 record(loss_value)
                 next_eval += eval_every

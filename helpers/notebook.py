@@ -36,6 +36,9 @@ def setup_notebook(seed: int = DEFAULT_SEED, threads: int = DEFAULT_THREADS) -> 
     except ImportError:  # the numpy-only parts of the course still work
         torch = None
     if torch is not None:
+        # cuBLAS needs this workspace setting for deterministic results on a GPU (read when
+        # CUDA starts; harmless on a CPU)
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
         torch.manual_seed(seed)
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(True)

@@ -1,0 +1,66 @@
+"""Notebook 07's character model at its best configuration, trained on Tiny Shakespeare
+for a wall-clock budget; validation on the whole split (the last 10%) at 60, 180 and 300
+seconds of training (evaluation time is not counted).
+
+    .venv/bin/python benchmarks/char_lm.py                 # 2 CPU threads, 300 s
+    .venv/bin/python benchmarks/char_lm.py --device cuda   # on a GPU
+
+Prints ``name: value`` lines, the last four ``val_nats_per_char_at_60s``,
+``val_nats_per_char_at_180s``, ``val_nats_per_char_at_300s`` and ``chars_per_s``.
+The schedule (cosine) runs over the whole ``--seconds``, so the figures at 60 s and
+180 s are points on the way, not the result of a 60 s run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import torch
+
+from helpers import char_lm, data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--kind", default="lstm", choices=sorted(char_lm.CELLS))
+    parser.add_argument("--hidden", type=int, default=512)
+    parser.add_argument("--layers", type=int, default=1)
+    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--embedding", type=int, default=64)
+    parser.add_argument("--streams", type=int, default=32)
+    parser.add_argument("--window", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    args = parser.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda, but PyTorch sees no GPU")
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+
+    text = data.load_text("tinyshakespeare")
+    train_text, val_text = char_lm.split_text(text)
+    vocab = char_lm.char_vocabulary(text)
+    model = char_lm.CharLM(len(vocab), args.kind, args.hidden, args.layers, args.dropout,
+                           args.embedding).to(args.device)
+    result = char_lm.train(model, vocab.encode(list(train_text)), val_ids=vocab.encode(list(val_text)),
+                           n_streams=args.streams, seq_len=args.window, lr=args.lr, max_seconds=args.seconds,
+                           eval_every=60.0, progress=False)
+    print(f"config: {args.kind} {args.layers}x{args.hidden}, embedding {args.embedding}, "
+          f"dropout {args.dropout}, {args.streams} streams x {args.window}, lr {args.lr}, "
+          f"{args.threads} threads, {args.device}")
+    print(f"parameters: {char_lm.count_parameters(model)}")
+    for seconds, chars, train_nats, val_nats in result.history:
+        print(f"at {seconds:.0f} s: {chars} chars, train {train_nats:.3f}, val {val_nats:.3f} nats/char")
+    for mark in (60, 180, 300):
+        reached = [row[3] for row in result.history if row[0] >= mark - 1.0]
+        value = f"{reached[0]:.4f}" if reached else "not reached"
+        print(f"val_nats_per_char_at_{mark}s: {value}")
+    print(f"chars_per_s: {result.chars_per_second:.0f}")
+
+
+if __name__ == "__main__":
+    main()
