@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--kind", default="lstm", choices=sorted(char_lm.CELLS))
     parser.add_argument("--hidden", type=int, default=512)
     parser.add_argument("--layers", type=int, default=1)
-    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--embedding", type=int, default=64)
     parser.add_argument("--streams", type=int, default=32)
     parser.add_argument("--window", type=int, default=64)
