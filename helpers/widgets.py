@@ -3,6 +3,8 @@ around a plain function (its "core") that tests call without a browser."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 
 from helpers.activations import sigmoid
@@ -299,3 +301,40 @@ def lstm_gate_stepper(cache, sequence: int = 0):
     slider.observe(redraw, names="value")
     redraw()
     return widgets.VBox([slider, out])
+
+
+def ranking_readout(ranking) -> str:
+    """Core of ``label_ranker``: ``[(label, probability), ...]`` as one line per label with
+    a bar, e.g. ``'Japanese   0.93 ###################'``."""
+    if isinstance(ranking, str) or not hasattr(ranking, "__iter__"):
+        raise TypeError(f"ranking must be a list of (label, probability) pairs, got {type(ranking).__name__}")
+    lines = []
+    for item in ranking:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise ValueError(f"ranking must hold (label, probability) pairs, got {item!r}")
+        label, p = item
+        if isinstance(p, bool) or not isinstance(p, int | float | np.floating) or not 0 <= p <= 1:
+            raise ValueError(f"the probability of {label!r} must be a number in [0, 1], got {p!r}")
+        lines.append(f"{label!s:12s} {p:.2f} {'#' * round(20 * p)}")
+    return "\n".join(lines)
+
+
+def label_ranker(rank, text: str = ""):
+    """A text box; as the learner types, ``rank(text)`` (a function returning ``(label,
+    probability)`` pairs, e.g. ``sequence_classifier.rank_labels`` with its model bound) is
+    shown through ``ranking_readout``. Returns an ``ipywidgets.VBox``."""
+    import ipywidgets as widgets
+
+    if not callable(rank):
+        raise TypeError(f"rank must be a function of the text, got {type(rank).__name__}")
+    box = widgets.Text(value=text, description="name", continuous_update=True)
+    out = widgets.HTML()
+
+    def update(_=None):
+        typed = box.value.strip()
+        body = ranking_readout(rank(typed)) if typed else "(type a name)"
+        out.value = f"<pre>{html.escape(body)}</pre>"
+
+    box.observe(update, names="value")
+    update()
+    return widgets.VBox([box, out])

@@ -29,22 +29,30 @@ import torch  # noqa: E402
 import helpers  # noqa: E402
 from helpers import (  # noqa: E402
     activations,
+    batching,
     char_lm,
     data,
     digits,
     encoding,
     feedback,
+    forecasting,
     gradcheck,
     gradient_flow,  # noqa: E402
     gru,
     lstm,
+    metrics,
     mlp,
     notebook,
     optim,
+    pcfg,
     plotting,
     recurrent,
     sampling,
+    sequence_classifier,
+    series,
+    splits,
     srn,
+    surprisal,
     tasks,
     text,
     torch_models,
@@ -1699,6 +1707,548 @@ add(
     "3-grams",
 )
 
+# ---------------------------------------------------------------- sequence tasks (notebook 08)
+for fn in ("accuracy", "balanced_accuracy", "macro_f1", "confusion_matrix"):
+    call = getattr(metrics, fn)
+    for label, args, expect, name in [
+        ("lengths differ", ([0, 1], [0]), ValueError, "same length"),
+        ("empty", ([], []), ValueError, "empty"),
+        ("float labels", ([0.5], [0]), TypeError, "y_true"),
+        ("negative label", ([0], [-1]), ValueError, "y_pred"),
+        ("None", (None, [0]), TypeError, "y_true"),
+        ("string", ("ab", [0]), TypeError, "y_true"),
+    ]:
+        add(f"metrics.{fn}", label, lambda c=call, a=args: c(*a), expect, name)
+for fn in ("balanced_accuracy", "macro_f1", "confusion_matrix"):
+    add(
+        f"metrics.{fn}",
+        "label >= n_classes",
+        lambda f=fn: getattr(metrics, f)([0, 3], [0, 1], 3),
+        ValueError,
+        "y_true",
+    )
+    add(
+        f"metrics.{fn}", "n_classes 0", lambda f=fn: getattr(metrics, f)([0], [0], 0), ValueError, "n_classes"
+    )
+for fn in ("rmse", "mae"):
+    add_array_cases(
+        f"metrics.{fn}",
+        "y_pred",
+        np.zeros(3),
+        lambda v, f=fn: getattr(metrics, f)(np.zeros(3), v),
+        shape_bad=np.zeros(4),
+        empty=ValueError,
+    )
+add("batching.pad_sequences", "empty batch", lambda: batching.pad_sequences([]), ValueError, "sequences")
+add(
+    "batching.pad_sequences",
+    "an empty sequence",
+    lambda: batching.pad_sequences([[1], []]),
+    ValueError,
+    "sequences[1]",
+)
+add("batching.pad_sequences", "float ids", lambda: batching.pad_sequences([[0.5]]), TypeError, "sequences[0]")
+add("batching.pad_sequences", "a string", lambda: batching.pad_sequences("abc"), TypeError, "sequences")
+add(
+    "batching.pad_sequences",
+    "an array",
+    lambda: batching.pad_sequences(np.ones((2, 2), int)),
+    TypeError,
+    "sequences",
+)
+add(
+    "batching.pad_sequences",
+    "pad_id -1",
+    lambda: batching.pad_sequences([[1]], pad_id=-1),
+    ValueError,
+    "pad_id",
+)
+add("batching.pad_sequences", "numpy rows", lambda: batching.pad_sequences([np.array([1, 2]), [3]]), VALID)
+add("batching.padding_mask", "empty", lambda: batching.padding_mask([]), ValueError, "lengths")
+add("batching.padding_mask", "negative", lambda: batching.padding_mask([-1]), ValueError, "lengths")
+add(
+    "batching.padding_mask", "max_len too short", lambda: batching.padding_mask([3], 2), ValueError, "max_len"
+)
+add("batching.padding_mask", "None", lambda: batching.padding_mask(None), TypeError, "lengths")
+for label, fractions, expect in [
+    ("one part", [1.0], ValueError),
+    ("sum 1.1", [0.5, 0.6], ValueError),
+    ("negative", [1.2, -0.2], ValueError),
+    ("string", "0.5", TypeError),
+    ("None", None, TypeError),
+    ("NaN", [np.nan, 0.5], ValueError),
+]:
+    add(
+        "splits.stratified_split",
+        f"fractions: {label}",
+        lambda f=fractions: splits.stratified_split([0, 1, 1], f),
+        expect,
+        "fractions",
+    )
+    add(
+        "splits.time_split",
+        f"fractions: {label}",
+        lambda f=fractions: splits.time_split(10, f),
+        expect,
+        "fractions",
+    )
+add(
+    "splits.stratified_split",
+    "labels empty",
+    lambda: splits.stratified_split([], [0.5, 0.5]),
+    ValueError,
+    "labels",
+)
+add(
+    "splits.stratified_split",
+    "labels None",
+    lambda: splits.stratified_split(None, [0.5, 0.5]),
+    TypeError,
+    "labels",
+)
+add(
+    "splits.stratified_split",
+    "groups too short",
+    lambda: splits.stratified_split([0, 1], [0.5, 0.5], groups=[1]),
+    ValueError,
+    "groups",
+)
+add(
+    "splits.stratified_split",
+    "seed float",
+    lambda: splits.stratified_split([0, 1], [0.5, 0.5], seed=0.5),
+    TypeError,
+    "seed",
+)
+add("splits.time_split", "n 0", lambda: splits.time_split(0, [0.5, 0.5]), ValueError, "n")
+add(
+    "splits.time_split", "too few steps", lambda: splits.time_split(2, [0.3, 0.3, 0.4]), ValueError, "too few"
+)
+add_array_cases(
+    "series.sliding_windows",
+    "values",
+    np.arange(10.0),
+    lambda v: series.sliding_windows(v, 2, [5]),
+    shape_bad=np.zeros((10, 2)),
+    empty=ValueError,
+)
+add(
+    "series.sliding_windows",
+    "width 0",
+    lambda: series.sliding_windows(np.arange(5.0), 0, [3]),
+    ValueError,
+    "width",
+)
+add(
+    "series.sliding_windows",
+    "end before a full window",
+    lambda: series.sliding_windows(np.arange(5.0), 3, [2]),
+    ValueError,
+    "width",
+)
+add(
+    "series.sliding_windows",
+    "end past the series",
+    lambda: series.sliding_windows(np.arange(5.0), 3, [5]),
+    ValueError,
+    "ends",
+)
+add_array_cases(  # the int and bool cases are arrays of ones: constant, so refused by name
+    "series.fit_scaler",
+    "values",
+    np.arange(4.0),
+    lambda v: series.fit_scaler(v),
+    empty=ValueError,
+    int_ok=ValueError,
+)
+add("series.fit_scaler", "constant", lambda: series.fit_scaler([2.0, 2.0]), ValueError, "all equal")
+add_array_cases("series.Scaler.transform", "x", np.zeros(3), lambda v: series.Scaler(0.0, 1.0).transform(v))
+add_array_cases("series.Scaler.inverse", "z", np.zeros(3), lambda v: series.Scaler(0.0, 1.0).inverse(v))
+add("series.Scaler", "valid", lambda: series.Scaler(1.0, 2.0), VALID)
+add(
+    "forecasting.persistence",
+    "end 0",
+    lambda: forecasting.persistence(np.arange(5.0), [0]),
+    ValueError,
+    "width",
+)
+add("forecasting.persistence", "values None", lambda: forecasting.persistence(None, [1]), TypeError, "values")
+add(
+    "forecasting.seasonal_naive",
+    "period longer than the past",
+    lambda: forecasting.seasonal_naive(np.arange(5.0), [3], 4),
+    ValueError,
+    "width",
+)
+add(
+    "forecasting.seasonal_naive",
+    "period 0",
+    lambda: forecasting.seasonal_naive(np.arange(5.0), [3], 0),
+    ValueError,
+    "width",
+)
+add(
+    "forecasting.fit_autoregression",
+    "too few days",
+    lambda: forecasting.fit_autoregression(np.arange(10.0), 3, [3, 4]),
+    ValueError,
+    "too few",
+)
+add(
+    "forecasting.fit_autoregression",
+    "order 0",
+    lambda: forecasting.fit_autoregression(np.arange(10.0), 0, [5]),
+    ValueError,
+    "width",
+)
+add_array_cases(
+    "forecasting.autoregression_predict",
+    "windows",
+    np.zeros((2, 3)),
+    lambda v: forecasting.autoregression_predict(np.zeros(4), v),
+    shape_bad=np.zeros((2, 4)),
+)
+add(
+    "forecasting.autoregression_predict",
+    "coefficients None",
+    lambda: forecasting.autoregression_predict(None, np.zeros((1, 2))),
+    TypeError,
+    "coefficients",
+)
+add(
+    "forecasting.forecast_ahead",
+    "not callable",
+    lambda: forecasting.forecast_ahead(3, np.zeros((1, 2)), 2),
+    TypeError,
+    "predict_next",
+)
+add(
+    "forecasting.forecast_ahead",
+    "horizon 0",
+    lambda: forecasting.forecast_ahead(lambda w: w[:, -1], np.zeros((1, 2)), 0),
+    ValueError,
+    "horizon",
+)
+add(
+    "forecasting.forecast_ahead",
+    "windows 1-D",
+    lambda: forecasting.forecast_ahead(lambda w: w[:, -1], np.zeros(3), 2),
+    ValueError,
+    "windows",
+)
+add(
+    "forecasting.forecast_ahead",
+    "wrong return shape",
+    lambda: forecasting.forecast_ahead(lambda w: w, np.zeros((1, 2)), 2),
+    ValueError,
+    "predict_next",
+)
+add(
+    "forecasting.error_by_horizon",
+    "horizon past the end",
+    lambda: forecasting.error_by_horizon(np.zeros((1, 3)), np.arange(5.0), [4]),
+    ValueError,
+    "horizon",
+)
+add(
+    "forecasting.error_by_horizon",
+    "ends count",
+    lambda: forecasting.error_by_horizon(np.zeros((2, 1)), np.arange(5.0), [4]),
+    ValueError,
+    "ends",
+)
+add("forecasting.Forecaster", "hidden 0", lambda: forecasting.Forecaster(0), ValueError, "hidden")
+add(
+    "forecasting.Forecaster.forward",
+    "3-D input",
+    lambda: forecasting.Forecaster(2)(torch.zeros(1, 2, 1)),
+    ValueError,
+    "x",
+)
+add(
+    "forecasting.Forecaster.forward",
+    "long tensor",
+    lambda: forecasting.Forecaster(2)(torch.zeros(1, 2, dtype=torch.long)),
+    ValueError,
+    "x",
+)
+add_array_cases(
+    "forecasting.Forecaster.predict_next",
+    "windows",
+    np.zeros((2, 3)),
+    lambda v: forecasting.Forecaster(2).predict_next(v),
+    shape_bad=np.zeros(3),
+)
+
+
+def forecaster_call(**kwargs):
+    args = {
+        "inputs": np.zeros((4, 12)),
+        "targets": np.zeros((4, 12)),
+        "val_windows": np.zeros((2, 12)),
+        "val_targets": np.zeros(2),
+        "epochs": 1,
+    }
+    args.update(kwargs)
+    model = args.pop("model", forecasting.Forecaster(2))
+    return forecasting.train_forecaster(model, args.pop("inputs"), args.pop("targets"), **args)
+
+
+for label, kwargs, expect, name in [
+    ("model None", {"model": None}, TypeError, "model"),
+    ("targets shape", {"targets": np.zeros((4, 3))}, ValueError, "targets"),
+    ("val_targets shape", {"val_targets": np.zeros(3)}, ValueError, "val_targets"),
+    ("NaN inputs", {"inputs": np.full((4, 12), np.nan)}, ValueError, "inputs"),
+    ("epochs 0", {"epochs": 0}, ValueError, "epochs"),
+    ("lr 0", {"lr": 0}, ValueError, "lr"),
+    ("warmup too long", {"warmup": 12}, ValueError, "warmup"),
+    ("to_units not callable", {"to_units": 3}, TypeError, "to_units"),
+    ("valid", {}, VALID, ""),
+]:
+    add("forecasting.train_forecaster", label, lambda kw=kwargs: forecaster_call(**kw), expect, name)
+for label, kwargs, expect, name in [
+    ("kind", {"kind": "cnn"}, ValueError, "kind"),
+    ("vocab_size 0", {"vocab_size": 0}, ValueError, "vocab_size"),
+    ("n_classes 0", {"n_classes": 0}, ValueError, "n_classes"),
+    ("hidden 0", {"hidden": 0}, ValueError, "hidden"),
+    ("embedding 0", {"embedding": 0}, ValueError, "embedding"),
+    ("dropout 1", {"dropout": 1.0}, ValueError, "dropout"),
+]:
+    add(
+        "sequence_classifier.SequenceClassifier",
+        label,
+        lambda kw=kwargs: sequence_classifier.SequenceClassifier(**{"vocab_size": 5, "n_classes": 2, **kw}),
+        expect,
+        name,
+    )
+
+
+def tiny_classifier():
+    torch.manual_seed(0)
+    return sequence_classifier.SequenceClassifier(5, 2, hidden=4, embedding=3)
+
+
+for label, ids, lengths, expect, name in [
+    ("float ids", torch.zeros(1, 2), [2], ValueError, "ids"),
+    ("1-D ids", torch.zeros(2, dtype=torch.long), [2], ValueError, "ids"),
+    ("id out of range", torch.full((1, 2), 9), [2], ValueError, "ids"),
+    ("length 0", torch.zeros(1, 2, dtype=torch.long), [0], ValueError, "lengths"),
+    ("length > T", torch.zeros(1, 2, dtype=torch.long), [3], ValueError, "lengths"),
+    ("lengths count", torch.zeros(2, 2, dtype=torch.long), [2], ValueError, "lengths"),
+]:
+    add(
+        "sequence_classifier.SequenceClassifier.forward",
+        label,
+        lambda i=ids, n=lengths: tiny_classifier()(i, n),
+        expect,
+        name,
+    )
+add(
+    "sequence_classifier.class_weights",
+    "class missing",
+    lambda: sequence_classifier.class_weights([0, 0], 2),
+    ValueError,
+    "classes [1]",
+)
+add(
+    "sequence_classifier.class_weights",
+    "label out of range",
+    lambda: sequence_classifier.class_weights([0, 2], 2),
+    ValueError,
+    "labels",
+)
+add(
+    "sequence_classifier.class_weights",
+    "power 2",
+    lambda: sequence_classifier.class_weights([0, 1], 2, 2.0),
+    ValueError,
+    "power",
+)
+add(
+    "sequence_classifier.class_weights",
+    "n_classes 0",
+    lambda: sequence_classifier.class_weights([0], 0),
+    ValueError,
+    "n_classes",
+)
+add(
+    "sequence_classifier.predict_proba",
+    "model None",
+    lambda: sequence_classifier.predict_proba(None, [[1]]),
+    TypeError,
+    "model",
+)
+add(
+    "sequence_classifier.predict_proba",
+    "no sequences",
+    lambda: sequence_classifier.predict_proba(tiny_classifier(), []),
+    ValueError,
+    "sequences",
+)
+add(
+    "sequence_classifier.predict_proba",
+    "empty sequence",
+    lambda: sequence_classifier.predict_proba(tiny_classifier(), [[]]),
+    ValueError,
+    "sequences[0]",
+)
+add(
+    "sequence_classifier.predict_proba",
+    "batch_size 0",
+    lambda: sequence_classifier.predict_proba(tiny_classifier(), [[1]], batch_size=0),
+    ValueError,
+    "batch_size",
+)
+
+
+def classifier_call(**kwargs):
+    args = {
+        "sequences": [[1, 2], [3]],
+        "labels": [0, 1],
+        "val_sequences": [[1]],
+        "val_labels": [0],
+        "epochs": 1,
+    }
+    args.update(kwargs)
+    model = args.pop("model", tiny_classifier())
+    return sequence_classifier.train_classifier(model, args.pop("sequences"), args.pop("labels"), **args)
+
+
+for label, kwargs, expect, name in [
+    ("model None", {"model": None}, TypeError, "model"),
+    ("labels count", {"labels": [0]}, ValueError, "training labels"),
+    ("label out of range", {"labels": [0, 5]}, ValueError, "training labels"),
+    ("no validation", {"val_sequences": [], "val_labels": []}, ValueError, "validation"),
+    ("sequences a string", {"sequences": "ab"}, TypeError, "training sequences"),
+    ("weights shape", {"weights": [1.0]}, ValueError, "weights"),
+    ("weights zero", {"weights": [1.0, 0.0]}, ValueError, "weights"),
+    ("epochs 0", {"epochs": 0}, ValueError, "epochs"),
+    ("lr negative", {"lr": -1.0}, ValueError, "lr"),
+    ("valid", {}, VALID, ""),
+]:
+    add("sequence_classifier.train_classifier", label, lambda kw=kwargs: classifier_call(**kw), expect, name)
+for label, args, expect, name in [
+    ("vocab a list", (["a"], "ab", ["x", "y"]), TypeError, "vocab"),
+    ("empty text", (text.Vocabulary(list("ab")), " ", ["x", "y"]), ValueError, "text"),
+    ("text None", (text.Vocabulary(list("ab")), None, ["x", "y"]), ValueError, "text"),
+    ("label count", (text.Vocabulary(list("ab")), "ab", ["x"]), ValueError, "label_names"),
+    ("unknown character, no unknown token", (text.Vocabulary(list("ab")), "az", ["x", "y"]), KeyError, "'z'"),
+]:
+    add(
+        "sequence_classifier.rank_labels",
+        label,
+        lambda a=args: sequence_classifier.rank_labels(tiny_classifier(), *a),
+        expect,
+        name,
+    )
+add(
+    "sequence_classifier.rank_labels",
+    "top 0",
+    lambda: sequence_classifier.rank_labels(
+        tiny_classifier(), text.Vocabulary(list("ab")), "ab", ["x", "y"], top=0
+    ),
+    ValueError,
+    "top",
+)
+GOOD_GRAMMAR = {"S": [(1.0, ["a", "B"])], "B": [(0.5, ["b"]), (0.5, ["c"])]}
+for label, grammar, expect, name in [
+    ("None", None, TypeError, "grammar"),
+    ("empty", {}, TypeError, "grammar"),
+    ("no start", {"T": [(1.0, ["a"])]}, ValueError, "start symbol"),
+    ("probabilities do not add up", {"S": [(0.4, ["a"])]}, ValueError, "add up"),
+    ("probability 0", {"S": [(0.0, ["a"]), (1.0, ["b"])]}, ValueError, "probability"),
+    ("rule not a pair", {"S": [(1.0,)]}, ValueError, "each rule"),
+    ("empty right side", {"S": [(1.0, [])]}, ValueError, "symbols"),
+    ("a string right side", {"S": [(1.0, "ab")]}, ValueError, "symbols"),
+    ("no rules", {"S": []}, ValueError, "grammar['S']"),
+    ("valid", GOOD_GRAMMAR, VALID, ""),
+]:
+    add("pcfg.check_grammar", label, lambda g=grammar: pcfg.check_grammar(g), expect, name)
+add(
+    "pcfg.sentence_distribution",
+    "recursive",
+    lambda: pcfg.sentence_distribution({"S": [(1.0, ["a", "S"])]}),
+    ValueError,
+    "recursive",
+)
+add("pcfg.sentence_distribution", "None", lambda: pcfg.sentence_distribution(None), TypeError, "grammar")
+add(
+    "pcfg.sample_sentences",
+    "not a distribution",
+    lambda: pcfg.sample_sentences([], 2, np.random.default_rng(0)),
+    TypeError,
+    "distribution",
+)
+add(
+    "pcfg.sample_sentences",
+    "n 0",
+    lambda: pcfg.sample_sentences({("a",): 1.0}, 0, np.random.default_rng(0)),
+    ValueError,
+    "n",
+)
+add(
+    "pcfg.sample_sentences",
+    "rng a seed",
+    lambda: pcfg.sample_sentences({("a",): 1.0}, 2, 0),
+    TypeError,
+    "rng",
+)
+add("pcfg.exact_surprisal", "a string", lambda: pcfg.exact_surprisal({("a",): 1.0}, "a"), TypeError, "words")
+add("pcfg.exact_surprisal", "empty", lambda: pcfg.exact_surprisal({("a",): 1.0}, []), TypeError, "words")
+add(
+    "pcfg.exact_surprisal",
+    "impossible word",
+    lambda: pcfg.exact_surprisal({("a",): 1.0}, ["b"]),
+    ValueError,
+    "never continues",
+)
+add(
+    "pcfg.exact_surprisal",
+    "not a distribution",
+    lambda: pcfg.exact_surprisal(None, ["a"]),
+    TypeError,
+    "distribution",
+)
+
+
+def word_model():
+    torch.manual_seed(0)
+    return char_lm.CharLM(3, "lstm", hidden=4, embedding=2)
+
+
+WORDS = text.Vocabulary([".", "a", "b"])
+for fn in ("next_word_probabilities", "model_surprisal", "expected_words"):
+    call = getattr(surprisal, fn)
+    for label, args, expect, name in [
+        ("model None", (None, WORDS, ["a"]), TypeError, "model"),
+        ("vocab a list", (word_model(), [".", "a"], ["a"]), TypeError, "vocab"),
+        ("words a string", (word_model(), WORDS, "a b"), TypeError, "words"),
+        ("no words", (word_model(), WORDS, []), TypeError, "words"),
+        ("unknown word", (word_model(), WORDS, ["a", "z"]), KeyError, "'z'"),
+        ("empty context", (word_model(), WORDS, ["a"], []), TypeError, "context"),
+        ("valid", (word_model(), WORDS, ["a", "b", "."]), VALID, ""),
+    ]:
+        add(f"surprisal.{fn}", label, lambda c=call, a=args: c(*a), expect, name)
+add(
+    "surprisal.expected_words",
+    "top 0",
+    lambda: surprisal.expected_words(word_model(), WORDS, ["a"], top=0),
+    ValueError,
+    "top",
+)
+for label, ranking, expect, name in [
+    ("None", None, TypeError, "ranking"),
+    ("a string", "ab", TypeError, "ranking"),
+    ("not pairs", [("a",)], ValueError, "pairs"),
+    ("probability 2", [("a", 2.0)], ValueError, "probability"),
+    ("probability a string", [("a", "0.5")], ValueError, "probability"),
+    ("valid", [("a", 0.7), ("b", 0.3)], VALID, ""),
+]:
+    add("widgets.ranking_readout", label, lambda r=ranking: widgets.ranking_readout(r), expect, name)
+add("widgets.label_ranker", "not callable", lambda: widgets.label_ranker(3), TypeError, "rank")
+add("widgets.label_ranker", "valid", lambda: widgets.label_ranker(lambda t: [("a", 1.0)], "x"), VALID)
+
+
 # ---------------------------------------------------------------- torch twins
 add(
     "torch_models.TorchRecurrentNet",
@@ -2358,6 +2908,8 @@ COVERED_ELSEWHERE = {
     "digits.DigitsSplit": "a NamedTuple returned by load_digits_split",
     "data.DataUnavailableError": "an exception class",
     "mlp.MLP.check_cost": "module-level check_cost is in the table",
+    "forecasting.ForecastHistory": "a dataclass returned by train_forecaster",
+    "sequence_classifier.ClassifierHistory": "a dataclass returned by train_classifier",
 }
 
 

@@ -1,0 +1,77 @@
+"""The grammar lists its sentences exactly, and surprisal is read off a model correctly."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import char_lm, pcfg, surprisal
+from helpers.text import Vocabulary
+
+TINY = {
+    "S": [(0.75, ["the", "N", "V"]), (0.25, ["a", "N", "V"])],
+    "N": [(0.5, ["cat"]), (0.5, ["dog"])],
+    "V": [(0.8, ["sat"]), (0.2, ["ran", "off"])],
+}
+
+
+def test_sentence_distribution_is_exact():
+    dist = pcfg.sentence_distribution(TINY)
+    assert len(dist) == 8 and sum(dist.values()) == pytest.approx(1.0)
+    assert dist[("the", "cat", "ran", "off")] == pytest.approx(0.75 * 0.5 * 0.2)
+
+
+def test_rules_that_make_the_same_sentence_add_up():
+    grammar = {"S": [(0.5, ["A"]), (0.5, ["B"])], "A": [(1.0, ["x"])], "B": [(1.0, ["x"])]}
+    assert pcfg.sentence_distribution(grammar) == {("x",): 1.0}
+
+
+def test_exact_surprisal_by_hand():
+    dist = pcfg.sentence_distribution(TINY)
+    bits = pcfg.exact_surprisal(dist, ["the", "dog", "ran", "off"])
+    assert bits == pytest.approx([-math.log2(0.75), 1.0, -math.log2(0.2), 0.0])
+    with pytest.raises(ValueError, match="never continues 'the' with 'sat'"):
+        pcfg.exact_surprisal(dist, ["the", "sat"])
+
+
+def test_samples_follow_the_distribution():
+    dist = pcfg.sentence_distribution(TINY)
+    sample = pcfg.sample_sentences(dist, 20000, np.random.default_rng(0))
+    assert np.mean([s[0] == "the" for s in sample]) == pytest.approx(0.75, abs=0.015)
+
+
+@pytest.mark.parametrize(
+    "grammar, message",
+    [
+        ({"S": [(0.5, ["x"])]}, "add up to 0.5"),
+        ({"S": [(1.0, ["S", "x"])]}, "recursive"),
+        ({"S": [(1.0, [])]}, "non-empty list of symbols"),
+        ({"S": [(1.5, ["x"])]}, r"in \(0, 1\]"),
+        ({"T": [(1.0, ["x"])]}, "start symbol 'S'"),
+        ({"S": []}, "non-empty list"),
+    ],
+)
+def test_malformed_grammars_are_named(grammar, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        pcfg.sentence_distribution(grammar)
+
+
+def test_model_surprisal_matches_step_by_step_probabilities():
+    vocab = Vocabulary([".", "the", "cat", "sat"])
+    torch.manual_seed(0)
+    model = char_lm.CharLM(len(vocab), "lstm", hidden=8, embedding=4).eval()
+    words = ["the", "cat", "sat", "."]
+    bits = surprisal.model_surprisal(model, vocab, words)
+    state, expected = None, []
+    previous = "."
+    with torch.no_grad():
+        for word in words:
+            logits, state = model(torch.tensor([[vocab.index[previous]]]), state)
+            expected.append(-math.log2(torch.softmax(logits[0, -1].double(), -1)[vocab.index[word]].item()))
+            previous = word
+    assert bits == pytest.approx(expected, rel=1e-5)
+    top = surprisal.expected_words(model, vocab, words, top=2)
+    assert len(top) == 4 and all(a[1] >= b[1] for a, b in top)
+    with pytest.raises(KeyError, match="'dog' is not in the model's vocabulary"):
+        surprisal.model_surprisal(model, vocab, ["the", "dog"])
