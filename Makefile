@@ -8,8 +8,13 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 SUBMISSIONS ?=
 GRADE_TIMEOUT ?= 300
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+SHARD ?= 1/1
+OUT ?= grading
+UNSAFE ?=
+NOTEBOOK ?=
 
-.PHONY: setup lab test data notebooks student grade benchmarks clean-generated
+.PHONY: setup lab test data notebooks student grade merge check feedback benchmarks clean-generated
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,9 +50,21 @@ notebooks: setup ## re-execute every notebook in place and store its outputs
 student: setup ## write student versions (solutions and hidden tests removed) to release/
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading student
 
-grade: setup ## autograde SUBMISSIONS=<folder>/<student>/<notebook>.ipynb into grading/grades.csv
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading grade "$(SUBMISSIONS)" --timeout $(GRADE_TIMEOUT)
+grade: setup ## autograde SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder] [UNSAFE=1] into OUT/grades.csv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder]"; exit 2; }
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading grade "$(SUBMISSIONS)" --timeout $(GRADE_TIMEOUT) \
+		--jobs $(JOBS) --shard $(SHARD) --out "$(OUT)" $(if $(UNSAFE),--unsafe,)
+
+merge: setup ## merge shard tables: make merge OUT=<folder> SHARDS="<shard folder> ..."
+	@test -n "$(SHARDS)" || { echo "usage: make merge OUT=<folder> SHARDS=\"<shard folder> ...\""; exit 2; }
+	$(PY) -m tools.grading merge "$(OUT)" $(SHARDS)
+
+check: setup ## run every test of one notebook as the grader would: make check NOTEBOOK=<file>
+	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<file>"; exit 2; }
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading check "$(NOTEBOOK)"
+
+feedback: setup ## per-student HTML feedback from the last grading run into OUT/feedback/
+	$(PY) -m tools.grading feedback --out "$(OUT)"
 
 benchmarks: setup ## print the speed figures (see benchmarks/)
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

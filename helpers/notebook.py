@@ -15,19 +15,23 @@ from helpers.validation import require_positive_int
 
 DEFAULT_SEED = 0
 DEFAULT_THREADS = 2
+THREADS_ENV = "RNN_COURSE_THREADS"   # overrides the default, e.g. for a grader running kernels side by side
 
 
-def setup_notebook(seed: int = DEFAULT_SEED, threads: int = DEFAULT_THREADS) -> np.random.Generator:
+def setup_notebook(seed: int = DEFAULT_SEED, threads: int | None = None) -> np.random.Generator:
     """Seed ``random``, numpy and torch, make torch deterministic, fix its thread count
     and apply the course plot style. Prints nothing.
 
     ``seed``: a non-negative integer. ``threads``: torch intra-op threads (>= 1); the
-    same count gives bit-identical torch results on the same CPU type.
+    same count gives bit-identical torch results on the same CPU type. ``None`` (the
+    default) means the environment variable ``RNN_COURSE_THREADS`` if set, else 2.
     Returns a ``numpy.random.Generator`` seeded with ``seed``, for code that prefers
     an explicit generator to the global one.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if threads is None:
+        threads = int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
     threads = require_positive_int(threads, "threads")
     random.seed(seed)
     np.random.seed(seed)

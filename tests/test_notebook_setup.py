@@ -30,6 +30,17 @@ def test_torch_is_deterministic_with_fixed_threads_and_style_applied():
     assert torch.get_num_threads() == 2
 
 
+def test_thread_count_from_the_environment(monkeypatch):
+    monkeypatch.setenv("RNN_COURSE_THREADS", "1")
+    setup_notebook()
+    assert torch.get_num_threads() == 1
+    monkeypatch.setenv("RNN_COURSE_THREADS", "0")
+    with pytest.raises(ValueError, match="threads must be a positive integer"):
+        setup_notebook()
+    setup_notebook(threads=2)
+    assert torch.get_num_threads() == 2
+
+
 @pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
 def test_bad_seed(seed):
     with pytest.raises(ValueError, match="seed must be a non-negative integer"):

@@ -1,0 +1,88 @@
+"""What the grading tests share: a replica of the repository to run the commands in, file
+snapshots, and the command itself."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# the quickest course notebook with at least three graded tests (about 5 s a submission)
+ROUND_TRIP_NOTEBOOK = "01_backprop_recap"
+# seconds a cell may run in the round trips: far above that notebook's slowest cell under
+# the grader (the setup cell, about 3 s on a busy 2-core machine); what a stuck answer costs
+CELL_TIMEOUT = 20
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def run_tool(replica: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m tools.grading ARGS`` from ``replica``, as the Makefile runs it."""
+    return subprocess.run([sys.executable, "-m", "tools.grading", *args], cwd=replica,
+                          capture_output=True, text=True, timeout=900)
+
+
+def visible_files(root: Path) -> list[str]:
+    """Paths (relative to ``root``) of the files git does not ignore."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=root, capture_output=True, check=True).stdout
+    return [name for name in listed.decode().split("\0") if name and (root / name).is_file()]
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root``."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def changed_outside_ignored(root: Path, before: dict[str, str]) -> list[str]:
+    """Files under ``root`` created, changed or deleted since ``before`` that git (with the
+    repository's ignore rules) would not ignore."""
+    after = snapshot(root)
+    changed = sorted(name for name in before.keys() | after.keys()
+                     if before.get(name) != after.get(name))
+    if not changed:
+        return []
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=REPO_ROOT,
+                             input="\n".join(changed), capture_output=True, text=True).stdout
+    return sorted(set(changed) - set(ignored.splitlines()))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+
+
+def make_replica(root: Path) -> Path:
+    """A copy in ``root`` of every file of the repository that git does not ignore. The
+    commands run there with their default folders, so that what they write can be checked
+    without interference from anyone editing the real repository meanwhile."""
+    for name in visible_files(REPO_ROOT):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO_ROOT / name, root / name)
+    return root
+
+
+def write_class(folder: Path, notebook: str, submissions: dict) -> Path:
+    """``folder/<student>/<notebook>.ipynb`` for each ``student: notebook node`` (a string
+    is written as the file's text, for unreadable submissions)."""
+    import nbformat
+
+    for student, nb in submissions.items():
+        target = folder / student / f"{notebook}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(nb, str):
+            target.write_text(nb)
+        else:
+            nbformat.write(nb, target)
+    return folder

@@ -1,0 +1,169 @@
+"""The command line: ``python -m tools.grading COMMAND`` (the Makefile's ``student``,
+``grade``, ``merge``, ``check`` and ``feedback`` targets call it).
+
+    student [NOTEBOOK ...]                      student versions into release/
+    grade SUBMISSIONS [--jobs N] [--shard i/n] [--out DIR] [--timeout S] [--unsafe]
+    merge OUT SHARD_DIR [SHARD_DIR ...]         one grade table from several shards
+    check NOTEBOOK                              nbgrader's validation; exit 1 if a test fails
+    feedback [--out DIR]                        per-student HTML feedback from a grading run
+
+Exit status: 0 done (a batch completes even when submissions fail), 1 a failed check or
+student version, 2 a usage error (including: no sandbox and no ``--unsafe``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from tools.grading import autograde, collect, config, feedback, release, report, sandbox
+from tools.grading.errors import UsageError
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--source", type=Path, default=config.NOTEBOOKS,
+                        help="folder of instructor notebooks (default: notebooks/)")
+    common.add_argument("--course-dir", type=Path, default=config.COURSE_DIR,
+                        help="the git-ignored grading folder (default: grading/)")
+    main = argparse.ArgumentParser(prog="python -m tools.grading", description=__doc__.splitlines()[0])
+    sub = main.add_subparsers(dest="command", required=True)
+    st = sub.add_parser("student", parents=[common], help="write student versions to release/")
+    st.add_argument("notebooks", nargs="*", help="notebook names (default: all)")
+    st.add_argument("--release-dir", type=Path, default=config.RELEASE_DIR)
+    gr = sub.add_parser("grade", parents=[common], help="autograde a folder of submissions")
+    gr.add_argument("submissions", type=Path, help="folder holding <student>/<notebook>.ipynb")
+    gr.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                    help="worker processes (default: the number of cores)")
+    gr.add_argument("--shard", default="1/1", help="grade only slice i of n of the students (default 1/1)")
+    gr.add_argument("--out", type=Path, default=None, help="where the tables go (default: the grading folder)")
+    gr.add_argument("--timeout", type=_positive, default=None,
+                    help=f"seconds a cell may run (default: ${config.TIMEOUT_ENV}, else {config.DEFAULT_TIMEOUT})")
+    gr.add_argument("--notebook-limit", type=_positive, default=config.DEFAULT_NOTEBOOK_LIMIT,
+                    help="seconds one submission may run in all")
+    gr.add_argument("--output-limit", type=_positive, default=config.DEFAULT_OUTPUT_LIMIT,
+                    help="characters of output kept per cell")
+    gr.add_argument("--unsafe", action="store_true", help="run student code without a sandbox (not recommended)")
+    gr.add_argument("--learner-budgets", action="store_true",
+                    help="keep the notebooks' own training budgets (default: the short grading budgets)")
+    mg = sub.add_parser("merge", parents=[common], help="merge the tables of several shards")
+    mg.add_argument("out", type=Path, help="folder for the merged grades.csv and grade_cells.csv")
+    mg.add_argument("shards", type=Path, nargs="+", help="the --out folders of the shards")
+    ck = sub.add_parser("check", parents=[common], help="validate one notebook as nbgrader would")
+    ck.add_argument("notebook", type=Path)
+    fb = sub.add_parser("feedback", parents=[common], help="HTML feedback per student from the last grading run")
+    fb.add_argument("--out", type=Path, default=None, help="grading run folder (default: the grading folder)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return {"student": _student, "grade": _grade, "merge": _merge, "check": _check,
+                "feedback": _feedback}[args.command](args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _student(args) -> int:
+    source_dir = args.source.resolve()
+    notebooks = config.course_notebooks(source_dir, args.notebooks)
+    if not notebooks:
+        raise UsageError(f"no notebooks matching {config.NOTEBOOK_GLOB} in {source_dir}")
+    return release.make_student_versions(notebooks, args.course_dir.resolve(), args.release_dir.resolve())
+
+
+def _timeout(args) -> int:
+    if args.timeout is not None:
+        return args.timeout
+    try:
+        return _positive(os.environ.get(config.TIMEOUT_ENV, str(config.DEFAULT_TIMEOUT)))
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(f"{config.TIMEOUT_ENV}: {error}") from None
+
+
+def _grade(args) -> int:
+    started = time.perf_counter()
+    settings = config.Settings(_timeout(args), args.notebook_limit, args.output_limit, args.jobs, args.unsafe,
+                               not args.learner_budgets)
+    if not settings.unsafe and sandbox.problem():
+        raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission runs "
+                         "with your rights (it can change grades, files and other submissions). Install bubblewrap, "
+                         "or grade anyway with UNSAFE=1 (make) / --unsafe.")
+    folder, course_dir, source_dir = args.submissions.resolve(), args.course_dir.resolve(), args.source.resolve()
+    if folder.is_relative_to(course_dir):
+        raise UsageError(f"the submissions ({folder}) are inside the grading folder {course_dir}, which grading "
+                         "rewrites: copy them elsewhere first")
+    courses = {path.stem: path for path in config.course_notebooks(source_dir)}
+    found = collect.collect(folder, list(courses))
+    index, count = collect.parse_shard(args.shard)
+    found = collect.shard(found, index, count)
+    for skipped in found.skipped:
+        print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
+    out = (args.out or course_dir).resolve()
+    places = autograde.Places(work=course_dir / "work", executed=out / "executed",
+                              hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out),
+                              writable_empty=(config.OUTPUTS_DIR,))
+    if settings.unsafe:
+        print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights", file=sys.stderr)
+    results = autograde.grade_all(found.submissions, courses, settings, places)
+    rows = report.with_missing(results, found.students, list(courses))
+    grades, cells = report.write_tables(rows, out, config.course_version(source_dir), args.shard)
+    print(report.summary(rows))
+    print(f"graded {len(results)} submission(s) of {len(found.students)} student(s) in "
+          f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, cell timeout "
+          f"{settings.timeout} s){'' if not found.skipped else f'; {len(found.skipped)} skipped (see above)'}\n"
+          f"grades: {grades}\nper test cell: {cells}")
+    return 0
+
+
+def _merge(args) -> int:
+    notebooks = [path.stem for path in config.course_notebooks(args.source.resolve())]
+    grades, cells = report.merge([s.resolve() for s in args.shards], args.out.resolve(), notebooks)
+    print(f"merged {len(args.shards)} shard(s)\ngrades: {grades}\nper test cell: {cells}")
+    return 0
+
+
+def _check(args) -> int:
+    """nbgrader's validation of one notebook (every test cell run); exit 1 when one fails."""
+    from nbgrader.validator import Validator
+
+    path = args.notebook.resolve()
+    if not path.is_file():
+        raise UsageError(f"no notebook {args.notebook}")
+    results = Validator().validate(str(path))
+    failed, changed = results.get("failed", []), results.get("changed", []) + results.get("type_changed", [])
+    for cell in failed:
+        print(f"FAILED test:\n{cell['source'][:400]}\n{cell['raw_error']}\n", file=sys.stderr)
+    for cell in changed:
+        print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:400]}\n",
+              file=sys.stderr)
+    if failed or changed:
+        print(f"{path.name}: {len(failed)} test(s) failed, {len(changed)} locked cell(s) changed", file=sys.stderr)
+        return 1
+    print(f"{path.name}: every test passed")
+    return 0
+
+
+def _feedback(args) -> int:
+    out = (args.out or args.course_dir).resolve()
+    written = feedback.write_feedback(out)
+    print(f"wrote {len(written)} feedback page(s) under {out / 'feedback'}")
+    return 0

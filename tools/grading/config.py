@@ -1,0 +1,65 @@
+"""Where the teacher tooling reads and writes, its limits, and the course version.
+
+Everything it writes goes under git-ignored folders: ``release/`` (student versions) and
+``grading/`` (grade tables, executed submissions, feedback, scratch folders)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+HELPERS = ROOT / "helpers"
+COURSE_DIR = ROOT / "grading"
+RELEASE_DIR = ROOT / "release"
+OUTPUTS_DIR = ROOT / "outputs"
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+TIMEOUT_ENV = "GRADE_TIMEOUT"
+DEFAULT_TIMEOUT = 300          # seconds one cell may run
+DEFAULT_NOTEBOOK_LIMIT = 1800  # seconds one submission may run in all
+DEFAULT_OUTPUT_LIMIT = 100_000  # characters of output kept per cell
+MAX_RESTARTS = 3               # kernels restarted after a timeout or a crash, per submission
+# what the kernel sees under the grader: notebooks may read NBGRADER_EXECUTION (nbgrader's name)
+GRADING_ENV = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one grading run behaves: per-cell ``timeout`` and whole-``notebook_limit`` in
+    seconds, characters of output kept per cell, worker processes, whether to run
+    without a sandbox (``unsafe``), and whether to use each notebook's short grading
+    budgets (``metadata.grading.parameters``) instead of the learner's."""
+
+    timeout: int = DEFAULT_TIMEOUT
+    notebook_limit: int = DEFAULT_NOTEBOOK_LIMIT
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
+    jobs: int = os.cpu_count() or 1
+    unsafe: bool = False
+    grading_budgets: bool = True
+
+
+def course_notebooks(source_dir: Path, names: list[str] | None = None) -> list[Path]:
+    """The numbered notebooks in ``source_dir`` (all, or those named by stem or file name)."""
+    from tools.grading.errors import UsageError
+
+    found = sorted(source_dir.glob(NOTEBOOK_GLOB))
+    if not names:
+        return found
+    by_stem = {path.stem: path for path in found}
+    wanted = [Path(name).stem for name in names]
+    unknown = [name for name in wanted if name not in by_stem]
+    if unknown:
+        raise UsageError(f"no notebook {', '.join(unknown)} in {source_dir}; known: {', '.join(by_stem) or 'none'}")
+    return [by_stem[name] for name in wanted]
+
+
+def course_version(source_dir: Path, helpers_dir: Path = HELPERS) -> str:
+    """A short fingerprint of the course notebooks and helpers that grades were computed
+    against: shards graded against different versions must not be merged."""
+    digest = hashlib.sha256()
+    for path in sorted(source_dir.glob(NOTEBOOK_GLOB)) + sorted(helpers_dir.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

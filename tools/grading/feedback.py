@@ -1,0 +1,41 @@
+"""Per-student HTML feedback from a grading run: each executed submission as a web page
+(nbconvert's HTML export, as nbgrader's ``generate_feedback`` makes it), headed by the
+student's score and a line per test, written to ``<run>/feedback/<student>/<notebook>.html``."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import nbformat
+
+from tools.grading.errors import UsageError
+from tools.grading.report import read_tables
+
+
+def write_feedback(run: Path) -> list[Path]:
+    """One HTML page per graded submission of the run in ``run``; returns their paths."""
+    from nbconvert import HTMLExporter
+
+    _, results = read_tables(run)
+    exporter = HTMLExporter()
+    written = []
+    for r in results:
+        executed = run / "executed" / r.notebook / f"{r.student}.ipynb"
+        if not executed.is_file():
+            continue
+        nb = nbformat.read(executed, as_version=4)
+        rows = "".join(f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g} / {c.max_score:g}</td>"
+                       f"<td>{html.escape(c.outcome)}</td><td>{html.escape(c.repair)}</td></tr>" for c in r.cells)
+        header = (f"<h1>{html.escape(r.notebook)}: {r.score:g} / {r.max_score:g}</h1>"
+                  f"<p>{html.escape(r.status)}</p><table><tr><th>test</th><th>points</th><th>outcome</th>"
+                  f"<th>repaired</th></tr>{rows}</table>")
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
+        body, _ = exporter.from_notebook_node(nb)
+        target = run / "feedback" / r.student / f"{r.notebook}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+    if not written:
+        raise UsageError(f"no executed submissions under {run / 'executed'}: grade first (make grade)")
+    return written

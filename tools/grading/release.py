@@ -1,0 +1,213 @@
+"""Student versions of the notebooks, made with nbgrader's ``generate_assignment``.
+
+Every numbered notebook ``notebooks/NN_name.ipynb`` is an nbgrader *source* notebook. Its
+student version has the solutions replaced by ``raise NotImplementedError()`` stubs, the
+hidden tests, the outputs and the stored widget state removed, and the graded cells
+locked. nbgrader works in a scratch course ``grading/student_build/`` made afresh every
+time; the result goes to ``release/<name>.ipynb``, one flat folder to hand out. A student
+version that still holds a line of a solution or of a hidden test, a region marker, a
+stored output or widget state is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from tools.grading.config import DEFAULT_TIMEOUT, ROOT
+
+STUDENT_BUILD = "student_build"
+
+# nbgrader's default markers and stubs (nbgrader.preprocessors.ClearSolutions / ClearHiddenTests)
+SECRET_REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
+                  ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
+STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
+
+CONFIG_TEMPLATE = '''\
+# Written by `python -m tools.grading` on every run: edits here are overwritten.
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+# seconds a cell may run; then the kernel is interrupted, the cell fails, the next ones run
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+# a kernel slow to answer after an interrupt must not abort the whole notebook
+c.Execute.raise_on_iopub_timeout = False
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
+# a test cell deleted by a student is put back (with its hidden tests) and run
+c.OverwriteCells.add_missing_cells = True
+'''
+
+
+def write_config(course_dir: Path, timeout: int) -> Path:
+    """Write ``course_dir/nbgrader_config.py`` (absolute root, cell timeout); return it."""
+    course_dir.mkdir(parents=True, exist_ok=True)
+    path = course_dir / "nbgrader_config.py"
+    path.write_text(CONFIG_TEMPLATE.format(
+        root=str(course_dir), db_url=f"sqlite:///{course_dir / 'gradebook.db'}", timeout=timeout))
+    return path
+
+
+def open_api(course_dir: Path, timeout: int, restore_tests: bool = True):
+    """An ``NbGraderAPI`` for the course in ``course_dir``, configured by the file
+    :func:`write_config` writes there (the same file nbgrader's own CLI reads).
+    ``restore_tests=False`` turns off putting deleted test cells back."""
+    from nbformat.warnings import MissingIDFieldWarning
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from sqlalchemy.exc import SAWarning
+    from traitlets.config.loader import PyFileConfigLoader
+
+    # nbgrader's own harmless warnings (its sqlalchemy use, the ids of cells it restores)
+    warnings.filterwarnings("ignore", category=SAWarning)
+    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+    # nbgrader runs `alembic` as a program when it creates the gradebook
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    config_file = write_config(course_dir.resolve(), timeout)
+    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    config.OverwriteCells.add_missing_cells = restore_tests
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def generate(api, course_dir: Path, notebook: Path) -> Path:
+    """Make ``notebook`` an assignment of the course and generate its student version.
+
+    Returns the path of the student version inside ``course_dir/release``.
+    Raises ``RuntimeError`` with nbgrader's log when nbgrader rejects the notebook.
+    """
+    name = notebook.stem
+    source = course_dir / "source" / name
+    source.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(notebook, source / notebook.name)
+    result = api.generate_assignment(name, force=True, create=True)
+    if not result["success"]:
+        log = course_dir / "logs" / "generate" / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(result.get("log", "") + result.get("error", ""))
+        raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n"
+                           f"{_errors(result.get('log', ''))}\n(full log: {_shown(log)})")
+    return course_dir / "release" / name / notebook.name
+
+
+def _errors(log: str) -> str:
+    """The error messages of an nbgrader log, without tracebacks and boilerplate (else
+    the exceptions the tracebacks end with), plus a hint for the common case."""
+    kept, keep = [], False
+    for line in log.splitlines():
+        if line.startswith("["):
+            keep = (line.startswith("[ERROR]") and "Traceback" not in line
+                    and "There was an error" not in line and "Please see" not in line)
+        if keep:
+            kept.append(line)
+    if not kept:
+        kept = [line.strip() for line in log.splitlines()
+                if re.match(r"\s+\w+(Error|Exception): ", line)]
+    if "there are submissions associated with it" in log:
+        kept.append("The gradebook holds submissions graded against an older version of this "
+                    "notebook: move the course folder away (or delete it) and grade again.")
+    return "\n".join(kept) or log
+
+
+def _region_lines(source: str) -> tuple[set[str], set[str]]:
+    """Split a cell's stripped non-blank lines into (public, secret) by the markers."""
+    public, secret = set(), set()
+    inside = None
+    for raw in source.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        begins = [end for begin, end in SECRET_REGIONS if begin in line]
+        if inside is None and begins:
+            inside = begins[0]
+        elif inside is not None and inside in line:
+            inside = None
+        else:
+            (public if inside is None else secret).add(line)
+    return public, secret
+
+
+def solution_leaks(instructor: nbformat.NotebookNode,
+                   student: nbformat.NotebookNode) -> list[str]:
+    """Problems that make ``student`` unfit to hand out, as readable strings.
+
+    Reports every line of a solution or hidden-test region of ``instructor`` (one that
+    does not also occur outside those regions) found in ``student``, any region marker
+    left in ``student``, and any stored output. An empty list means the version is clean.
+    """
+    public, secret = set(), set()
+    for cell in instructor.cells:
+        cell_public, cell_secret = _region_lines(cell.source)
+        public |= cell_public
+        secret |= cell_secret
+    secret -= public | STUB_LINES
+    problems = []
+    for index, cell in enumerate(student.cells):
+        for raw in cell.source.splitlines():
+            line = raw.strip()
+            if any(marker in line for region in SECRET_REGIONS for marker in region):
+                problems.append(f"cell {index}: region marker {line!r}")
+            elif line in secret:
+                problems.append(f"cell {index}: solution or hidden-test line {line!r}")
+        if cell.get("outputs"):
+            problems.append(f"cell {index}: {len(cell.outputs)} stored output(s)")
+    if "widgets" in student.metadata:
+        problems.append("notebook metadata: stored widget state (rendered widget images)")
+    return problems
+
+
+def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: Path) -> int:
+    """Write the student version of each notebook to ``release_dir``; returns an exit code.
+
+    nbgrader works in a scratch course ``course_dir/student_build`` made afresh each time,
+    so that grades already in the course's gradebook never block a new student version.
+    """
+    build = course_dir / STUDENT_BUILD
+    if build.exists():
+        shutil.rmtree(build)
+    api = open_api(build, DEFAULT_TIMEOUT)
+    release_dir.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for notebook in notebooks:
+        try:
+            generated = generate(api, build, notebook)
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
+            failures += 1
+            continue
+        student = nbformat.read(generated, as_version=4)
+        student.metadata.pop("widgets", None)   # stored widget state: views and images of the instructor's run
+        nbformat.write(student, generated)
+        problems = solution_leaks(nbformat.read(notebook, as_version=4), student)
+        if problems:
+            print(f"{notebook.name}: student version NOT written, it would leak:\n  "
+                  + "\n  ".join(problems), file=sys.stderr)
+            failures += 1
+            continue
+        shutil.copyfile(generated, release_dir / notebook.name)
+        answers = sum(bool(cell.metadata.get("nbgrader", {}).get("solution"))
+                      for cell in student.cells)
+        print(f"{notebook.name}: {answers} answer cell(s) cleared, "
+              f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}")
+    return 1 if failures else 0
+
+
+def _grade_ids(nb: nbformat.NotebookNode) -> list[str]:
+    """grade_ids of the graded cells (tests and manually graded answers), in order."""
+    return [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("grade")]
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when inside it (short terminal lines)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
