@@ -21,6 +21,7 @@ import copy
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -60,14 +61,15 @@ class Result:
 
 @dataclass(frozen=True)
 class Places:
-    """Folders one grading run uses: ``work`` (scratch, one folder per submission),
-    ``executed`` (the executed notebooks, for feedback), and what the sandbox hides
-    (``hidden``) or replaces by an empty writable folder (``writable_empty``)."""
+    """Folders one grading run uses: ``executed`` (the executed notebooks, for feedback),
+    what the sandbox hides (``hidden``) or replaces by an empty writable folder
+    (``writable_empty``), and ``work``, where each submission gets a fresh scratch folder
+    (``None``: the system's temporary folder)."""
 
-    work: Path
     executed: Path
     hidden: tuple[Path, ...]
     writable_empty: tuple[Path, ...]
+    work: Path | None = None
 
 
 def test_points(course: nbformat.NotebookNode) -> dict[str, float]:
@@ -204,10 +206,9 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
     nb = repaired.notebook
     if settings.grading_budgets:
         inject_parameters(nb, course.metadata.get("grading", {}).get("parameters", {}))
-    scratch = places.work / name / student
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    scratch.mkdir(parents=True)
+    # a short path under the system's temporary folder: the kernel's unix sockets live in it,
+    # and a socket path may not exceed 107 bytes
+    scratch = Path(tempfile.mkdtemp(prefix="rnn-grade-", dir=places.work))
     status = execute(nb, scratch, settings, places)
     executed = places.executed / name / f"{student}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +234,19 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
                   time.monotonic() - started, cells)
 
 
+def grade_safely(submission: Submission, course_path: Path, settings: Settings, places: Places) -> Result:
+    """``grade_one``, but a failure of the grader itself (not of the student's code) becomes
+    a row with status ``grader error: ...`` instead of stopping the batch."""
+    started = time.monotonic()
+    try:
+        return grade_one(submission, course_path, settings, places)
+    except Exception as error:  # the batch goes on; the row says what to look at
+        points = test_points(nbformat.read(course_path, as_version=4))
+        return Result(submission.student, submission.notebook, 0.0, sum(points.values()),
+                      f"grader error: {type(error).__name__}: {error}", time.monotonic() - started,
+                      [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
+
+
 def grade_all(submissions: list[Submission], courses: dict[str, Path], settings: Settings, places: Places,
               report=print) -> list[Result]:
     """Grade every submission with ``settings.jobs`` worker processes; results come back in
@@ -246,10 +260,10 @@ def grade_all(submissions: list[Submission], courses: dict[str, Path], settings:
 
     if settings.jobs <= 1:
         for index, sub in enumerate(submissions):
-            done(index, grade_one(sub, courses[sub.notebook], settings, places))
+            done(index, grade_safely(sub, courses[sub.notebook], settings, places))
     else:
         with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-            futures = {pool.submit(grade_one, sub, courses[sub.notebook], settings, places): index
+            futures = {pool.submit(grade_safely, sub, courses[sub.notebook], settings, places): index
                        for index, sub in enumerate(submissions)}
             for future in as_completed(futures):
                 done(futures[future], future.result())

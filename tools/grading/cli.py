@@ -118,7 +118,7 @@ def _grade(args) -> int:
     for skipped in found.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     out = (args.out or course_dir).resolve()
-    places = autograde.Places(work=out / "work", executed=out / "executed",
+    places = autograde.Places(executed=out / "executed",
                               hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out),
                               writable_empty=(config.OUTPUTS_DIR,))
     if settings.unsafe:
