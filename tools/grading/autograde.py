@@ -62,14 +62,14 @@ class Result:
 @dataclass(frozen=True)
 class Places:
     """Folders one grading run uses: ``executed`` (the executed notebooks, for feedback),
-    what the sandbox hides (``hidden``) or replaces by an empty writable folder
-    (``writable_empty``), and ``work``, where each submission gets a fresh scratch folder
-    (``None``: the system's temporary folder)."""
+    what the sandbox hides (``hidden``, which must include ``work``) or replaces by an
+    empty writable folder (``writable_empty``), and ``work``, where each submission gets a
+    fresh scratch folder (a short path: the kernel's unix sockets live there)."""
 
     executed: Path
     hidden: tuple[Path, ...]
     writable_empty: tuple[Path, ...]
-    work: Path | None = None
+    work: Path
 
 
 def test_points(course: nbformat.NotebookNode) -> dict[str, float]:
@@ -125,7 +125,8 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings, places
     # kernels side by side share the cores: one thread each (two 2-thread torch kernels on 2 cores
     # slow each other down many times over)
     threads = str(max(1, (os.cpu_count() or 1) // max(1, settings.jobs)))
-    env = dict(GRADING_ENV, HOME=str(scratch), MPLCONFIGDIR=str(scratch / ".matplotlib"),
+    (scratch / ".tmp").mkdir(exist_ok=True)
+    env = dict(GRADING_ENV, HOME=str(scratch), TMPDIR=str(scratch / ".tmp"), MPLCONFIGDIR=str(scratch / ".matplotlib"),
                JUPYTER_RUNTIME_DIR=str(scratch / ".runtime"), RNN_COURSE_THREADS=threads,
                OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     spec_dir = sandbox.kernel_spec(scratch / ".kernelspec", scratch, list(places.hidden), list(places.writable_empty),
@@ -206,9 +207,7 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
     nb = repaired.notebook
     if settings.grading_budgets:
         inject_parameters(nb, course.metadata.get("grading", {}).get("parameters", {}))
-    # a short path under the system's temporary folder: the kernel's unix sockets live in it,
-    # and a socket path may not exceed 107 bytes
-    scratch = Path(tempfile.mkdtemp(prefix="rnn-grade-", dir=places.work))
+    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=places.work))
     status = execute(nb, scratch, settings, places)
     executed = places.executed / name / f"{student}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)

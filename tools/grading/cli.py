@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -118,12 +120,17 @@ def _grade(args) -> int:
     for skipped in found.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     out = (args.out or course_dir).resolve()
+    # scratch folders: a short path (a unix socket path may not exceed 107 bytes), hidden as a whole
+    work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
     places = autograde.Places(executed=out / "executed",
-                              hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out),
-                              writable_empty=(config.OUTPUTS_DIR,))
+                              hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out, work),
+                              writable_empty=(config.OUTPUTS_DIR,), work=work)
     if settings.unsafe:
         print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights", file=sys.stderr)
-    results = autograde.grade_all(found.submissions, courses, settings, places)
+    try:
+        results = autograde.grade_all(found.submissions, courses, settings, places)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     rows = report.with_missing(results, found.students, list(courses))
     grades, cells = report.write_tables(rows, out, config.course_version(source_dir), args.shard)
     print(report.summary(rows))

@@ -2,9 +2,10 @@
 tool Flatpak uses; Debian package ``bubblewrap``).
 
 Inside, the whole file system is read-only; the course's notebooks (with their solutions
-and hidden tests), the submissions folder, the grading folder and the release folder are
-replaced by empty folders; the only writable places are the submission's own scratch
-folder and an empty ``/tmp``; the network, process ids, IPC and the user are unshared, so
+and hidden tests), the submissions folder, the grading and output folders, the release
+folder and the run's scratch area (every other submission's scratch folder) are replaced by
+empty folders; the only writable place is the submission's own scratch folder (``TMPDIR``
+points into it); the network, process ids, IPC and the user are unshared, so
 the kernel cannot reach the grader, other kernels or the outside world; the environment is
 cleared but for a short list. The grader talks to the kernel through unix sockets in the
 scratch folder and computes every grade outside, from what the kernel sends back.
@@ -51,7 +52,7 @@ def command(argv: list[str], scratch: Path, hidden: list[Path], writable_empty: 
     environment cleared and set to ``env`` (plus ``PASSED_ENV`` from ours)."""
     args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", "1000", "--gid", "1000", "--die-with-parent",
             "--new-session",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for folder in hidden + writable_empty:
         if folder.exists():
             args += ["--tmpfs", str(folder)]
