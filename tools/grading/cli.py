@@ -120,6 +120,13 @@ def _grade(args) -> int:
     for skipped in found.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     out = (args.out or course_dir).resolve()
+    # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
+    from helpers import data
+
+    for name, problem in data.check_all().items():
+        if problem is not None:
+            print(f"warning: dataset {name} is not available, notebooks that load it will fail:\n{problem}",
+                  file=sys.stderr)
     # scratch folders: a short path (a unix socket path may not exceed 107 bytes), hidden as a whole
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
     places = autograde.Places(executed=out / "executed",
