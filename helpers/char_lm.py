@@ -24,6 +24,7 @@ from helpers.validation import (
     as_float_array,
     as_index_array,
     require_callable,
+    require_dropout,
     require_generator,
     require_positive_float,
     require_positive_int,
@@ -48,10 +49,9 @@ class CharLM(nn.Module):
         hidden = require_positive_int(hidden, "hidden")
         layers = require_positive_int(layers, "layers")
         embedding = require_positive_int(embedding, "embedding")
-        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+        dropout = require_dropout(dropout)
         self.config = {"vocab_size": vocab_size, "kind": kind, "hidden": hidden, "layers": layers,
-                       "dropout": float(dropout), "embedding": embedding}
+                       "dropout": dropout, "embedding": embedding}
         self.embed = nn.Embedding(vocab_size, embedding)
         self.rnn = CELLS[kind](embedding, hidden, num_layers=layers, batch_first=True,
                                dropout=dropout if layers > 1 else 0.0)

@@ -15,11 +15,16 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from helpers.batching import pad_sequences
+from helpers.char_lm import CELLS
 from helpers.metrics import balanced_accuracy
 from helpers.text import Vocabulary
-from helpers.validation import as_float_array, as_index_array, require_positive_float, require_positive_int
-
-CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_dropout,
+    require_positive_float,
+    require_positive_int,
+)
 
 
 class SequenceClassifier(nn.Module):
@@ -36,10 +41,9 @@ class SequenceClassifier(nn.Module):
         n_classes = require_positive_int(n_classes, "n_classes")
         hidden = require_positive_int(hidden, "hidden")
         embedding = require_positive_int(embedding, "embedding")
-        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+        dropout = require_dropout(dropout)
         self.config = {"vocab_size": vocab_size, "n_classes": n_classes, "kind": kind, "hidden": hidden,
-                       "embedding": embedding, "dropout": float(dropout)}
+                       "embedding": embedding, "dropout": dropout}
         self.embed = nn.Embedding(vocab_size, embedding)
         self.rnn = CELLS[kind](embedding, hidden, batch_first=True)
         self.drop = nn.Dropout(dropout)

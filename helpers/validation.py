@@ -176,3 +176,11 @@ def require_positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def require_dropout(value, name: str = "dropout") -> float:
+    """Return ``value`` as a float, raising ``ValueError`` unless it is a number in ``[0, 1)``
+    (a dropout probability)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    return float(value)

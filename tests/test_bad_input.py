@@ -232,6 +232,18 @@ add(
     "rng",
 )
 
+for label, value, expect in [
+    ("1", 1.0, ValueError),
+    ("negative", -0.1, ValueError),
+    ("bool", True, ValueError),
+    ("string", "0.2", ValueError),
+    ("None", None, ValueError),
+    ("NaN", float("nan"), ValueError),
+    ("0", 0, VALID),
+    ("0.5", 0.5, VALID),
+]:
+    add("validation.require_dropout", label, lambda v=value: validation.require_dropout(v), expect, "dropout")
+
 # ---------------------------------------------------------------- activations
 for fname in ("sigmoid", "tanh", "linear"):
     f = getattr(activations, fname)
