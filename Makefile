@@ -33,12 +33,15 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 lab: setup ## open JupyterLab on the notebooks (TEACHER=1: with nbgrader's teacher tools)
 	$(LAB_CONFIG) $(BIN)/jupyter lab $(LAB_ROOT) notebooks/
 
-# notebooks that train on a wall-clock budget run alone, after the rest: a second busy
-# process on a 2-core machine would cut their training by far more than half
+# Two workers on two cores, each with one compute thread (torch, OpenMP and BLAS): with
+# two threads each, four threads spin for two cores and a slow machine slows many times over.
+# Notebook 07 trains three PyTorch networks with the learner's two threads, alone, after the rest.
 SOLO_NOTEBOOKS := notebooks/07_text_generation.ipynb
+ONE_THREAD := RNN_COURSE_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: setup ## unit tests, notebook contract, nbval on every notebook, grading and browser tests
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest -n 2 --dist loadfile $(addprefix --ignore=,$(SOLO_NOTEBOOKS))
+	PATH="$(abspath $(BIN)):$$PATH" $(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile \
+		$(addprefix --ignore=,$(SOLO_NOTEBOOKS))
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest $(SOLO_NOTEBOOKS)
 
 data: setup ## fetch and verify every dataset into data/ (for offline classrooms)

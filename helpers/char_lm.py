@@ -1,5 +1,5 @@
 """A character-level language model in PyTorch (notebook 07): the model, char-rnn's
-batching, training on a wall-clock budget, evaluation on a whole split, and checkpoints.
+batching, training on a budget of characters, epochs or seconds, evaluation on a whole split, and checkpoints.
 Sampling is in ``helpers.sampling``.
 
 Shapes: ``B`` streams (the batch), ``T`` characters per window, ``V`` characters in the
@@ -186,17 +186,23 @@ def cosine_factor(progress: float) -> float:
 
 def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_len: int = 64,
           lr: float = 3e-3, max_seconds: float | None = 30.0, max_epochs: int | None = None,
-          max_norm: float = 1.0, eval_every: float | None = None, callback: Callable | None = None,
-          callback_every: float | None = None, seed: int = 0, progress: bool = True) -> TrainResult:
+          max_chars: int | None = None, max_norm: float = 1.0, eval_every: float | None = None,
+          evaluations: int | None = None, callback: Callable | None = None,
+          callback_every: float | None = None, callbacks: int | None = None, seed: int = 0,
+          progress: bool = True) -> TrainResult:
     """Train ``model`` in place on ``train_ids`` ``(L,)`` with Adam, global-norm clipping
-    (``max_norm``) and a cosine schedule over the budget, until ``max_seconds`` of training
-    or ``max_epochs`` epochs, whichever comes first (at least one must be given).
+    (``max_norm``) and a cosine schedule over the budget, until ``max_seconds`` of training,
+    ``max_epochs`` epochs or ``max_chars`` characters read, whichever comes first (at least
+    one must be given). A budget in epochs or characters trains the same model on any
+    machine (at a fixed thread count); a budget in seconds does not.
 
     Batches are char-rnn's (``epoch_windows``): the state is carried from window to window
-    and detached. Every ``eval_every`` seconds of training (and at the end) the whole
-    ``val_ids`` split is evaluated; every ``callback_every`` seconds ``callback(model,
-    seconds)`` runs (e.g. to print a sample). Neither counts against the budget. A
-    ``tqdm.auto`` bar shows the loss and characters per second when ``progress``."""
+    and detached. The whole ``val_ids`` split is evaluated every ``eval_every`` seconds of
+    training, or ``evaluations`` times evenly spread over the budget, and always at the
+    end; ``callback(model, seconds)`` runs (e.g. to print a sample) every ``callback_every``
+    seconds, or ``callbacks`` times evenly spread over the budget. Neither counts against
+    the budget. A ``tqdm.auto`` bar shows the loss and characters per second when
+    ``progress``."""
     from tqdm.auto import tqdm
 
     if not isinstance(model, CharLM):
@@ -205,15 +211,19 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
     train_ids = as_index_array(train_ids, "train_ids", vocab_size, (None,))
     if val_ids is not None:
         val_ids = as_index_array(val_ids, "val_ids", vocab_size, (None,))
-    if max_seconds is None and max_epochs is None:
-        raise ValueError("give a budget: max_seconds, max_epochs or both")
+    if max_seconds is None and max_epochs is None and max_chars is None:
+        raise ValueError("give a budget: max_seconds, max_epochs, max_chars or several")
     max_seconds = None if max_seconds is None else require_positive_float(max_seconds, "max_seconds")
     max_epochs = None if max_epochs is None else require_positive_int(max_epochs, "max_epochs")
+    max_chars = None if max_chars is None else require_positive_int(max_chars, "max_chars")
     lr = require_positive_float(lr, "lr")
     max_norm = require_positive_float(max_norm, "max_norm")
     for name, value in (("eval_every", eval_every), ("callback_every", callback_every)):
         if value is not None:
             require_positive_float(value, name)
+    for name, value in (("evaluations", evaluations), ("callbacks", callbacks)):
+        if value is not None:
+            require_positive_int(value, name)
     if callback is not None:
         require_callable(callback, "callback")
     n_streams = require_positive_int(n_streams, "n_streams")
@@ -244,7 +254,15 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
         parts = [] if max_seconds is None else [elapsed() / max_seconds]
         if total_steps is not None:
             parts.append(result.steps / total_steps)
+        if max_chars is not None:
+            parts.append(result.chars / max_chars)
         return max(parts)
+
+    def due(every: float | None, count: int | None, done: int, seconds: float) -> bool:
+        """Whether the ``done + 1``-th evaluation or callback is due."""
+        if count is not None:
+            return done < count and fraction_done() >= (done + 1) / count
+        return every is not None and seconds >= (done + 1) * every
 
     def record(train_nats: float) -> None:
         val = paused(lambda: evaluate(model, val_ids).nats) if val_ids is not None else float("nan")
@@ -252,8 +270,7 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
 
     bar = tqdm(total=100, unit="%", disable=not progress, leave=False,
                bar_format="{l_bar}{bar}| {postfix}")
-    next_eval = eval_every
-    next_callback = callback_every
+    evaluated = called = 0
     loss_value = float("nan")
     last_refresh = 0.0
     model.train()
@@ -282,12 +299,12 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
                 bar.n = min(100, int(100 * fraction_done()))
                 speed = result.chars / max(seconds, 1e-9)
                 bar.set_postfix_str(f"loss {loss_value:.3f}, {speed:,.0f} chars/s")
-            if next_eval is not None and seconds >= next_eval:
+            if due(eval_every, evaluations, evaluated, seconds):
                 record(loss_value)
-                next_eval += eval_every
-            if callback is not None and next_callback is not None and seconds >= next_callback:
+                evaluated += 1
+            if callback is not None and due(callback_every, callbacks, called, seconds):
                 paused(lambda s=seconds: callback(model, s))
-                next_callback += callback_every
+                called += 1
     bar.close()
     result.seconds = elapsed()
     if not result.history or result.history[-1][1] != result.chars:

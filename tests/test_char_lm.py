@@ -120,6 +120,26 @@ def test_a_wall_clock_budget_stops_training(vocab):
     assert math.isnan(result.history[-1][3])  # no validation split given
 
 
+def test_a_character_budget_trains_the_same_model_every_time(vocab):
+    ids = vocab.encode(list(TEXT))
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        model = char_lm.CharLM(len(vocab), "rnn", hidden=8)
+        calls = []
+        result = char_lm.train(model, ids, val_ids=ids, n_streams=2, seq_len=8, max_seconds=None,
+                               max_chars=600, evaluations=3, callbacks=4, progress=False,
+                               callback=lambda m, s, calls=calls: calls.append(s))
+        runs.append((result, calls, [p.detach().clone() for p in model.parameters()]))
+    (first, calls, weights), (second, _, weights_again) = runs
+    assert 600 <= first.chars < 600 + 2 * 8 and first.epochs >= 1
+    assert len(first.history) == 3 and len(calls) == 4
+    assert [row[1:] for row in first.history] == [row[1:] for row in second.history]
+    assert all(torch.equal(a, b) for a, b in zip(weights, weights_again, strict=True))
+    chars = [row[1] for row in first.history]
+    assert chars == sorted(chars) and chars[-1] == first.chars
+
+
 def test_the_cosine_schedule_runs_from_one_to_zero():
     assert char_lm.cosine_factor(0) == 1.0 and char_lm.cosine_factor(1) == 0.0
     assert math.isclose(char_lm.cosine_factor(0.5), 0.5)

@@ -137,3 +137,40 @@ def test_the_wrong_bias_sign_fails_the_visible_test():
 ])
 def test_the_solutions_pass(notebook, answer_id):
     run_exercise(notebook, answer_id, None)
+
+
+def test_clipping_that_returns_the_callers_arrays_fails_the_visible_test():
+    answer = """
+    def clip_by_global_norm(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+        if norm <= max_norm:
+            return dict(grads)                  # the caller's arrays, not copies
+        return {key: g * (max_norm / norm) for key, g in grads.items()}
+    """
+    with pytest.raises(AssertionError, match="cop"):
+        run_exercise("05_vanishing_exploding_gradients", "ex3_clip_global_norm", answer, visible_only=True)
+
+
+def test_stream_rows_of_length_over_n_fails_the_visible_test():
+    answer = """
+    def stream_rows(ids, n_streams):
+        per_row = len(ids) // n_streams         # forgets the target of the last character
+        used = per_row * n_streams
+        return ids[:used].reshape(n_streams, per_row), ids[1:used + 1].reshape(n_streams, per_row)
+    """
+    with pytest.raises(AssertionError, match=r"\(12 - 1\) // 3"):
+        run_exercise("07_text_generation", "ex1_stream_rows", answer, visible_only=True)
+
+
+def test_an_integer_padding_mask_fails_the_visible_test():
+    answer = """
+    def pad_and_mask(sequences, pad_id):
+        lengths = np.array([len(s) for s in sequences])
+        ids = np.full((len(sequences), lengths.max()), pad_id)
+        for row, seq in enumerate(sequences):
+            ids[row, :len(seq)] = seq
+        mask = (np.arange(lengths.max())[None, :] < lengths[:, None]).astype(int)   # 0/1, not booleans
+        return ids, lengths, mask
+    """
+    with pytest.raises(AssertionError, match="bool"):
+        run_exercise("08_sequence_tasks", "ex1_pad_and_mask", answer, visible_only=True)

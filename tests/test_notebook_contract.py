@@ -5,6 +5,7 @@ Cheap structural checks, no kernel: nbval executes the notebooks separately.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -213,9 +214,9 @@ def test_papermill_can_set_every_parameter(path):
 
 def documented_papermill_calls():
     """(file, notebook name, parameter name) for every `papermill NOTEBOOK ... -p NAME` in the
-    README and notebook 00."""
-    sources = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8"),
-               "00_start_here.ipynb": markdown(load(ROOT / "notebooks" / "00_start_here.ipynb"))}
+    README and the notebooks."""
+    sources = {"README.md": (ROOT / "README.md").read_text(encoding="utf-8")}
+    sources.update({path.name: markdown(load(path)) for path in NOTEBOOKS})
     calls = []
     for where, text in sources.items():
         for match in re.finditer(r"papermill\s+\S*?(\d\d_[a-z0-9_]+\.ipynb)([^\n]*)", text):
@@ -247,3 +248,43 @@ def test_readme_times_agree_with_the_notebooks():
         assert row, f"README.md's series table gives no time for {path.name}"
         assert int(row.group(1)) == estimated_minutes(load(path)), (
             f"{path.name}: README says {row.group(1)} min, the notebook {estimated_minutes(load(path))}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_papermill_commands_work_from_the_repository_root(path):
+    """A papermill line in a notebook is the README's: the venv's papermill, the notebook's
+    path from the repository root, and a copy written to the git-ignored outputs/ folder."""
+    for match in re.finditer(r"(\S*papermill)\s+(\S+\.ipynb)\s+(\S+)", markdown(load(path))):
+        line = match.group(0).strip("`")
+        assert match.group(1).strip("`") == ".venv/bin/papermill", (
+            f"{path.name}: `{line}`: call .venv/bin/papermill")
+        assert match.group(2).startswith("notebooks/"), (
+            f"{path.name}: `{line}`: name the notebook from the repository root (notebooks/...)")
+        assert match.group(3).startswith("outputs/"), (
+            f"{path.name}: `{line}`: write the copy to the git-ignored outputs/ folder")
+
+
+def asserts_without_message(nb) -> list[str]:
+    """Every `assert` in a code cell that has no message, as 'cell N: source'."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        source = "\n".join(line for line in lines if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                found.append(f"cell {index}: {ast.unparse(node)[:80]}")
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_assert_says_what_should_hold(path):
+    missing = asserts_without_message(load(path))
+    assert not missing, f"{path.name}: asserts without a message: {missing}"
+
+
+def test_the_assert_check_catches_a_bare_assert():
+    cell = nbformat.v4.new_code_cell("x = 1\nassert x == 1, 'x is one'\nassert x")
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert asserts_without_message(nb) == ["cell 0: assert x"]

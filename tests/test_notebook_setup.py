@@ -21,7 +21,8 @@ def test_same_seed_same_numbers():
     assert not np.array_equal(np.random.rand(3), first[0])
 
 
-def test_torch_is_deterministic_with_fixed_threads_and_style_applied():
+def test_torch_is_deterministic_with_fixed_threads_and_style_applied(monkeypatch):
+    monkeypatch.delenv("RNN_COURSE_THREADS", raising=False)   # make test sets it for its workers
     setup_notebook(threads=1)
     assert torch.get_num_threads() == 1
     assert torch.are_deterministic_algorithms_enabled()

@@ -129,6 +129,8 @@ def _grade(args) -> int:
                   file=sys.stderr)
     # scratch folders: a short path (a unix socket path may not exceed 107 bytes), hidden as a whole
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+    # a folder the course writes to (checkpoints) must exist to be mounted writable in the sandbox
+    config.OUTPUTS_DIR.mkdir(exist_ok=True)
     places = autograde.Places(executed=out / "executed",
                               hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out, work),
                               writable_empty=(config.OUTPUTS_DIR,), work=work)
