@@ -250,8 +250,11 @@ def test_output_floods_are_capped_and_stuck_cells_bounded(graded):
     executed = graded["replica"] / "grading" / "executed" / NAME / "floods_output.ipynb"
     assert executed.stat().st_size < 1_000_000
     assert "characters of output not kept" in executed.read_text()
-    assert float(graded["grades"]["ignores_interrupts"]["seconds"]) < 4 * CELL_TIMEOUT
-    assert float(graded["grades"]["patches_isinstance"]["seconds"]) < CELL_TIMEOUT
+    # bounded by the kill, not by how fast this machine is: the stuck cell is reported as stopped,
+    # and the patch of isinstance stops nothing
+    outcomes = {row["outcome"] for row in graded["cells"]["ignores_interrupts"].values()}
+    assert f"timed out after {CELL_TIMEOUT} s (kernel restarted)" in outcomes, outcomes
+    assert not any("timed out" in row["outcome"] for row in graded["cells"]["patches_isinstance"].values())
 
 
 def test_every_model_answer_grades_in_full_with_no_cell_error(tmp_path):
