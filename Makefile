@@ -13,6 +13,8 @@ SHARD ?= 1/1
 OUT ?= grading
 UNSAFE ?=
 NOTEBOOK ?=
+MEMORY_MB ?=
+SHOW_TESTS ?=
 
 .PHONY: setup lab test data notebooks student grade merge check feedback benchmarks clean-generated
 
@@ -53,10 +55,11 @@ notebooks: setup ## re-execute every notebook in place and store its outputs
 student: setup ## write student versions (solutions and hidden tests removed) to release/
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading student
 
-grade: setup ## autograde SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder] [UNSAFE=1] into OUT/grades.csv
+grade: setup ## autograde SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder] [MEMORY_MB=M] [UNSAFE=1] into OUT/grades.csv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder]"; exit 2; }
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading grade "$(SUBMISSIONS)" --timeout $(GRADE_TIMEOUT) \
-		--jobs $(JOBS) --shard $(SHARD) --out "$(OUT)" $(if $(UNSAFE),--unsafe,)
+		--jobs $(JOBS) --shard $(SHARD) --out "$(OUT)" $(if $(MEMORY_MB),--memory-mb $(MEMORY_MB),) \
+		$(if $(UNSAFE),--unsafe,)
 
 merge: setup ## merge shard tables: make merge OUT=<folder> SHARDS="<shard folder> ..."
 	@test -n "$(SHARDS)" || { echo "usage: make merge OUT=<folder> SHARDS=\"<shard folder> ...\""; exit 2; }
@@ -66,8 +69,8 @@ check: setup ## run every test of one notebook as the grader would: make check N
 	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=<file>"; exit 2; }
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading check "$(NOTEBOOK)"
 
-feedback: setup ## per-student HTML feedback from the last grading run into OUT/feedback/
-	$(PY) -m tools.grading feedback --out "$(OUT)"
+feedback: setup ## per-student HTML feedback from the last grading run into OUT/feedback/ [SHOW_TESTS=1]
+	$(PY) -m tools.grading feedback --out "$(OUT)" $(if $(SHOW_TESTS),--show-tests,)
 
 benchmarks: setup ## print the speed figures (see benchmarks/)
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

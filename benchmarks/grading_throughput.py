@@ -6,7 +6,8 @@ untouched student version (every answer a stub), so both the passing and the fai
 are timed. The class is graded with ``python -m tools.grading grade`` exactly as ``make
 grade`` runs it (sandboxed, the notebooks' grading budgets), once with ``--jobs 1`` and
 once with ``--jobs N`` (default: the number of cores), ``--repeats`` times each, and the
-median wall time of each is reported. Prints ``name: value`` lines:
+median wall time of each is reported. Every run's grades are checked (full marks for the
+instructor versions, none for the stubs): a broken grader cannot look fast. Prints ``name: value`` lines:
 
     submissions_per_minute_jobs1: A
     submissions_per_minute_jobsN: B
@@ -18,6 +19,7 @@ Run: ``python benchmarks/grading_throughput.py [--students 20] [--jobs 2] [--rep
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import statistics
 import subprocess
@@ -58,6 +60,11 @@ def grade_seconds(folder: Path, jobs: int, out: Path) -> float:
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"grading failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    with (out / "grades.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            full = int(row["student"][len("student"):]) % 2 == 0
+            if row["score"] != (row["max_score"] if full else "0") or "error" in row["status"]:
+                raise SystemExit(f"a wrong grade, so the timing means nothing: {row}")
     return seconds
 
 

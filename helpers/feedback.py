@@ -10,8 +10,10 @@ that calls the course's helpers (or another forbidden library) instead of doing 
 
 from __future__ import annotations
 
+import ast
 import builtins
-import dis
+import inspect
+import textwrap
 import types
 
 import numpy as np
@@ -91,9 +93,6 @@ def passed(message: str = "All visible tests passed.") -> None:
     print(f"\u2714 {message}")
 
 
-_ATTRIBUTE_OPS = {"LOAD_ATTR", "LOAD_METHOD"}
-
-
 def _origin(obj) -> str:
     """The module an object comes from: a module's own name, else its ``__module__``
     (for an instance, its class's), else its type's module."""
@@ -107,34 +106,77 @@ def _is_from(origin: str, modules: tuple[str, ...]) -> bool:
     return any(origin == m or origin.startswith(m + ".") for m in modules)
 
 
-def _code_objects(code: types.CodeType):
-    """``code`` and every code object nested in it (inner functions, lambdas, comprehensions)."""
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
+def _answer_source(func) -> tuple[dict[str, ast.AST], dict[str, str]]:
+    """``(definitions, imports)`` of ``func``'s source: its ``def`` statements by name, and
+    the modules its top-level imports bind (``{'act': 'helpers.activations'}``). Under the
+    grader the source is the whole answer cell (``__graded_source__``), else ``func``'s
+    own (``inspect.getsource``)."""
+    source = getattr(func, "__graded_source__", None)
+    if source is None:
+        try:
+            source = textwrap.dedent(inspect.getsource(func))
+        except (OSError, TypeError):
+            raise AssertionError(f"the source of {func.__name__} cannot be read: define it with `def` in a "
+                                 "notebook cell") from None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        try:   # a lambda in the middle of a longer statement
+            tree = ast.parse(f"(\n{source.strip().rstrip(',')}\n)")
+        except SyntaxError as error:
+            raise AssertionError(f"the source of {func.__name__} does not parse: {error}") from None
+    found = {node.name: node for node in tree.body
+             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    if func.__name__ == "<lambda>":
+        found["<lambda>"] = next(node for node in ast.walk(tree) if isinstance(node, ast.Lambda))
+    imports = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imports.update({(a.asname or a.name).split(".")[0]: a.asname and a.name or a.name.split(".")[0]
+                            for a in node.names})
+        elif isinstance(node, ast.ImportFrom):
+            imports.update({a.asname or a.name: f"{node.module or ''}.{a.name}" for a in node.names})
+    return found, imports
 
 
-def _global_references(code: types.CodeType):
-    """Dotted names a code object reads from its globals, e.g. ``'srn.forward'`` for
-    ``srn.forward(...)``, and the names of modules it imports."""
-    for inner in _code_objects(code):
-        chain: list[str] = []
-        for ins in dis.get_instructions(inner):
-            if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
-                if chain:
-                    yield ".".join(chain)
-                chain = [ins.argval]
-            elif ins.opname in _ATTRIBUTE_OPS and chain:
-                chain.append(ins.argval)
-            else:
-                if chain:
-                    yield ".".join(chain)
-                    chain = []
-                if ins.opname == "IMPORT_NAME":
-                    yield "import " + ins.argval
-        if chain:
-            yield ".".join(chain)
+def _local_names(node: ast.AST) -> set[str]:
+    """Names bound inside a function (arguments, assignments, loops, inner defs, imports)."""
+    found = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.arg):
+            found.add(inner.arg)
+        elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Store | ast.Del):
+            found.add(inner.id)
+        elif isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and inner is not node:
+            found.add(inner.name)
+        elif isinstance(inner, ast.alias):
+            found.add((inner.asname or inner.name).split(".")[0])
+    return found
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """``'srn.forward'`` for the expression ``srn.forward``; ``None`` unless it is a name
+    followed by attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+
+
+def _references(node: ast.AST):
+    """The dotted global names a function reads (``'srn.forward'``, ``'np'``) and
+    ``'import m'`` for every module it imports, in its body and everything nested in it."""
+    local = _local_names(node)
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Import):
+            yield from (f"import {alias.name}" for alias in inner.names)
+        elif isinstance(inner, ast.ImportFrom):
+            yield f"import {inner.module or ''}"
+        elif isinstance(inner, ast.Attribute | ast.Name) and isinstance(inner.ctx, ast.Load):
+            dotted = _dotted(inner)
+            if dotted and dotted.split(".")[0] not in local:
+                yield dotted
 
 
 def _resolve(dotted: str, namespace: dict):
@@ -160,13 +202,14 @@ def _resolve(dotted: str, namespace: dict):
 def check_own_work(func, forbidden: tuple[str, ...] = ("helpers",), name: str | None = None) -> None:
     """Fail (``AssertionError``) when the answer ``func`` uses code it was meant to write.
 
-    Every global name and attribute chain that ``func`` really reads (in its body,
-    its inner functions, lambdas and comprehensions) is looked up in its globals;
-    if one is a module, function, class or object from a package in ``forbidden``
-    (by default the course's ``helpers``, e.g. ``softmax`` imported from
-    ``helpers.activations`` or ``srn.forward``), the message names it. Functions of
-    the learner's own that ``func`` calls are checked in the same way. Local
-    names never count: an answer may define and call its own ``softmax``.
+    Reads ``func``'s source (its syntax tree, so every Python version gives the same
+    answer): every global name and attribute chain it reads, in its body, inner functions,
+    lambdas and comprehensions, is looked up in its globals; if one is a module, function,
+    class or object from a package in ``forbidden`` (by default the course's ``helpers``,
+    e.g. ``softmax`` imported from ``helpers.activations`` or ``srn.forward``), or it
+    imports such a package, the message names it. Functions of the learner's own that
+    ``func`` calls are checked in the same way. Local names never count: an answer may
+    define and call its own ``softmax``.
     """
     if isinstance(forbidden, str) or not all(isinstance(m, str) for m in forbidden):
         raise TypeError(f"forbidden must be a tuple of module names, got {forbidden!r}")
@@ -175,27 +218,39 @@ def check_own_work(func, forbidden: tuple[str, ...] = ("helpers",), name: str | 
         raise AssertionError(f"{label} should be a function defined with `def`, got "
                              f"{type(func).__name__}")
     forbidden = tuple(forbidden)
-    todo, seen = [func], set()
+    if _is_from(_origin(func), forbidden):
+        raise AssertionError(f"{label} is {_origin(func)}.{func.__qualname__} itself: "
+                             "define your own function and write it with numpy")
+    namespace = getattr(func, "__graded_namespace__", None) or func.__globals__
+    definitions, imports = _answer_source(func)
+    if func.__name__ not in definitions:
+        raise AssertionError(f"{label} is not defined with `def {func.__name__}(...)` in your answer")
+    todo, seen = [(func.__name__, definitions)], set()
     while todo:
-        current = todo.pop()
-        if id(current) in seen:
+        current, own = todo.pop()
+        if current in seen:
             continue
-        seen.add(id(current))
-        if _is_from(_origin(current), forbidden):
-            raise AssertionError(f"{label} is {_origin(current)}.{current.__qualname__} itself: "
-                                 "define your own function and write it with numpy")
-        for dotted in _global_references(current.__code__):
+        seen.add(current)
+        for dotted in _references(own[current]):
             if dotted.startswith("import "):
                 module = dotted[len("import "):]
                 if _is_from(module, forbidden):
                     raise AssertionError(f"{label} imports {module}: write it yourself with numpy")
                 continue
-            for obj in _resolve(dotted, current.__globals__):
+            root = dotted.split(".")[0]
+            if root in own and root not in seen:
+                todo.append((root, own))
+                continue
+            if root in imports and _is_from(imports[root], forbidden):
+                raise AssertionError(f"{label} uses `{dotted}`, which comes from {imports[root]}: write it "
+                                     "yourself with numpy")
+            for obj in _resolve(dotted, namespace):
                 if _is_from(_origin(obj), forbidden):
-                    via = "" if current is func else f" (through {current.__name__})"
+                    via = "" if current == func.__name__ else f" (through {current})"
                     raise AssertionError(
                         f"{label} uses `{dotted}`{via}, which comes from {_origin(obj)}: "
                         "write it yourself with numpy; the exercise is to build it, not to "
                         "call the course's (or a library's) version")
-                if isinstance(obj, types.FunctionType) and obj.__module__ == func.__module__:
-                    todo.append(obj)
+                if (isinstance(obj, types.FunctionType) and obj.__module__ == func.__module__
+                        and obj.__name__ not in seen):
+                    todo.append((obj.__name__, _answer_source(obj)[0]))

@@ -33,6 +33,83 @@ def with_code(nb, grade_id: str, code: str, inside: bool = False) -> nbformat.No
     return nb
 
 
+# Code run inside an answer's function when a test calls it. Each is an attack the
+# class-scale grading issue found working against a grader that judged in the student's kernel.
+STEAL_SOLUTION = """
+import json, os, subprocess
+texts = []
+for top, folders, files in os.walk("/"):
+    if top.startswith(("/usr", "/proc", "/sys", "/dev")):
+        folders[:] = []
+        continue
+    for name in files:
+        if name.endswith(".ipynb"):
+            try:
+                texts.append(open(os.path.join(top, name)).read())
+            except OSError:
+                pass
+try:
+    texts.append(subprocess.run(["git", "-C", {repo!r}, "show", "HEAD:notebooks/{notebook}.ipynb"],
+                                capture_output=True, text=True).stdout)
+except OSError:
+    pass
+for text in texts:
+    if "BEGIN SOLUTION" in text:
+        for cell in json.loads(text)["cells"]:
+            source = "".join(cell["source"])
+            if "def {function}(" in source and "BEGIN SOLUTION" in source:
+                found = {{"np": np}}
+                exec(source, found)
+                return found["{function}"]({arguments})
+raise NotImplementedError("no solution found")
+"""
+# patch the checkers the tests use, three ways that avoid the names a tripwire looks for
+PATCH_THROUGH_ALIAS = """
+import helpers.feedback as checks
+checks.check_close.__code__ = (lambda *a, **k: None).__code__
+"""
+PATCH_THROUGH_TYPE = """
+import helpers.feedback as checks
+type(checks).__setattr__(checks, "check_close", lambda *a, **k: None)
+type(np).__setattr__(np, "allclose", lambda *a, **k: True)
+"""
+PATCH_THROUGH_FRAME = """
+try:
+    raise ValueError
+except ValueError as caught:
+    frame = caught.__traceback__.tb_frame
+while frame.f_back is not None:
+    frame = frame.f_back
+    frame.f_globals.update(check_close=lambda *a, **k: None, check_shape=lambda *a, **k: None)
+"""
+# bounded so that a 2-core CI survives them: forks that sleep, one large allocation
+FORK_BOMB = """
+import os, time
+for _ in range(400):
+    try:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+    except OSError:
+        break
+"""
+MEMORY_BOMB = """
+hog = np.ones(2_500_000_000 // 8)
+"""
+DAEMON = """
+import subprocess
+subprocess.Popen(["sleep", "{marker}"], start_new_session=True, stdout=subprocess.DEVNULL,
+                 stderr=subprocess.DEVNULL)
+"""
+
+
+def with_answer(nb, grade_id: str, source: str) -> nbformat.NotebookNode:
+    """``nb`` with the answer cell ``grade_id`` replaced by ``source``."""
+    nb = copy.deepcopy(nb)
+    _answer_cell(nb, grade_id).source = source
+    return nb
+
+
 def duplicated(nb, grade_id: str) -> nbformat.NotebookNode:
     """The answer cell pasted twice (metadata copied); the second copy is wrong."""
     nb = copy.deepcopy(nb)
@@ -62,4 +139,6 @@ def reordered_with_extras(nb) -> nbformat.NotebookNode:
     return nb
 
 
-__all__ = ["duplicated", "exercises", "off_by_one", "renamed", "reordered_with_extras", "with_code"]
+__all__ = ["DAEMON", "FORK_BOMB", "MEMORY_BOMB", "PATCH_THROUGH_ALIAS", "PATCH_THROUGH_FRAME",
+           "PATCH_THROUGH_TYPE", "STEAL_SOLUTION", "duplicated", "exercises", "off_by_one", "renamed",
+           "reordered_with_extras", "with_answer", "with_code"]

@@ -7,6 +7,7 @@ replaced, up to and including that exercise's test cell.
 
 from __future__ import annotations
 
+import linecache
 import textwrap
 from pathlib import Path
 
@@ -36,8 +37,15 @@ def run_exercise(notebook: str, answer_id: str, answer: str | None, visible_only
         plt.close("all")
 
 
+def _run(source: str, filename: str, namespace: dict) -> None:
+    """Run a cell as IPython does: its source kept in ``linecache``, so that
+    ``inspect.getsource`` (and so ``check_own_work``) can read the functions it defines."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+
+
 def _run_cells(nb, namespace, notebook, answer_id, answer, visible_only):
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         source = cell.source
@@ -46,9 +54,9 @@ def _run_cells(nb, namespace, notebook, answer_id, answer, visible_only):
         if grade_id(cell) == f"{answer_id}_test":
             if visible_only:
                 source = source.split(HIDDEN)[0]
-            exec(compile(source, f"<{answer_id}_test>", "exec"), namespace)
+            _run(source, f"<{answer_id}_test>", namespace)
             return
-        exec(compile(source, f"<{notebook} cell>", "exec"), namespace)
+        _run(source, f"<{notebook} cell {index}>", namespace)
     raise AssertionError(f"no test cell {answer_id}_test in {notebook}")
 
 

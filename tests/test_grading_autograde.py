@@ -10,7 +10,9 @@ notebook and reports the graded time of each.
 
 from __future__ import annotations
 
+import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -31,6 +33,9 @@ from tests.grading_support import (
 from tools.grading import repair
 
 NAME = ROUND_TRIP_NOTEBOOK
+# limits of the round trip's sandboxes: low, so that the fork and memory bombs stay cheap on 2 cores
+MAX_PROCESSES, MEMORY_MB = 64, 1024
+DAEMON_MARKER = "7919"   # the daemon is `sleep 7919`: no process with it may outlive the batch
 
 
 def unanswered(nb):
@@ -39,6 +44,13 @@ def unanswered(nb):
         if repair.is_answer(cell):
             cell.source = repair.unanswered(cell.source)
     return nb
+
+
+STOLEN = textwrap.indent(
+    hostile.STEAL_SOLUTION.format(repo=str(REPO_ROOT), notebook=NAME, arguments="y, a, c",
+                                  function="scaled_tanh_derivative_from_output"),
+    "    ",
+)
 
 
 def class_of(course, submissions_folder):
@@ -59,11 +71,11 @@ def class_of(course, submissions_folder):
             {t: "failed: NotImplementedError" for _, t, _ in exercises},
         ),
         "wrong": (wrong, p1, "graded", failed),
-        "appends_to_helpers": (
+        "appends_to_helpers": (   # the sandbox holds the grading repository's helpers only, not this one's
             hostile.with_code(course, a0, f"open({str(feedback)!r}, 'a').write('x = 1')", inside=True),
             p0,
             "graded",
-            {t0: "failed: OSError"},
+            {t0: "failed: FileNotFoundError"},
         ),
         "overwrites_classmate": (
             hostile.with_code(course, a0, f"open({str(victim)!r}, 'w').write('{{}}')", inside=True),
@@ -104,9 +116,9 @@ def class_of(course, submissions_folder):
         ),
         "patches_in_function": (
             hostile.with_code(wrong, a1, "globals()['check_close'] = lambda *a, **k: None", inside=True),
-            None,
+            p1,
             "needs review",
-            {},
+            failed,
         ),
         "replaces_allclose": (
             hostile.with_code(wrong, a1, "np.allclose = lambda *a, **k: True"),
@@ -127,6 +139,25 @@ def class_of(course, submissions_folder):
             0,
             "needs review",
             {},
+        ),
+        "steals_solutions": (
+            hostile.with_answer(course, a0, "def scaled_tanh_derivative_from_output(y, a, c):\n" + STOLEN),
+            p0,
+            "needs review",
+            {t0: "failed: NotImplementedError"},
+        ),
+        "patches_through_alias": (hostile.with_code(wrong, a1, hostile.PATCH_THROUGH_ALIAS, inside=True), p1,
+                                  "needs review", failed),
+        "patches_through_type": (hostile.with_code(wrong, a1, hostile.PATCH_THROUGH_TYPE, inside=True), p1,
+                                 "", failed),
+        "patches_through_frame": (hostile.with_code(wrong, a1, hostile.PATCH_THROUGH_FRAME, inside=True), p1,
+                                  "needs review", failed),
+        "fork_bomb": (hostile.with_code(course, a0, hostile.FORK_BOMB, inside=True), 0, "needs review", {}),
+        "memory_bomb": (hostile.with_code(course, a0, hostile.MEMORY_BOMB, inside=True), p0, "graded",
+                        {t0: "kernel died (restarted)"}),
+        "leaves_a_daemon": (
+            hostile.with_code(course, a0, hostile.DAEMON.format(marker=DAEMON_MARKER), inside=True),
+            0, "needs review", {},
         ),
         "exits": (hostile.with_code(course, alast, "exit()"), 0, "graded", {}),
         "floods_output": (
@@ -185,7 +216,9 @@ def graded(tmp_path_factory):
     write_class(folder / ".dotted", NAME, {"x": course})
     before, repo, helpers = snapshot(folder), snapshot(replica), snapshot(REPO_ROOT / "helpers")
     started = time.perf_counter()
-    proc = run_tool(replica, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT))
+    proc = run_tool(replica, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
+                    "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB))
+    leftovers = survivors()
     grades = {row["student"]: row for row in read_csv(replica / "grading" / "grades.csv")}
     cells = {}
     for row in read_csv(replica / "grading" / "grade_cells.csv"):
@@ -200,7 +233,22 @@ def graded(tmp_path_factory):
         "submissions_unchanged": snapshot(folder) == before,
         "repo_changed": changed_outside_ignored(replica, repo),
         "helpers_unchanged": snapshot(REPO_ROOT / "helpers") == helpers,
+        "leftovers": leftovers,
     }
+
+
+def survivors() -> list[str]:
+    """Command lines of processes a grading run may have left: kernels (their connection
+    files live under the run's ``rnn-grade-`` scratch folder) and the daemon."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "rnn-grade-" in command or f"sleep {DAEMON_MARKER}" in command:
+            found.append(f"{entry.name}: {command[:200]}")
+    return found
 
 
 def test_the_batch_completes_and_nothing_outside_scratch_changes(graded):
@@ -215,6 +263,15 @@ def test_the_batch_completes_and_nothing_outside_scratch_changes(graded):
     assert graded["repo_changed"] == []
     assert "symlinked" in proc.stderr and "symlink" in proc.stderr
     assert ".dotted" in proc.stderr and "hidden" in proc.stderr
+
+
+def test_no_process_of_the_batch_outlives_it(graded):
+    """Every kernel is killed with its whole sandbox when its submission ends: the fork
+    bomb's sleeping children and the daemon started in a new session included."""
+    assert graded["leftovers"] == []
+    cgroups = [p for pattern in ("rnn-grade-*", "*/rnn-grade-*", "*/*/*/rnn-grade-*")
+               for p in Path("/sys/fs/cgroup").glob(pattern)]
+    assert cgroups == [], "cgroups of finished kernels were not removed"
 
 
 @pytest.mark.parametrize(

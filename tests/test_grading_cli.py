@@ -3,10 +3,19 @@
 
 from __future__ import annotations
 
+import json
+
 import nbformat
 
 from tests.faulty_submissions import exercises, off_by_one
-from tests.grading_support import CELL_TIMEOUT, REPO_ROOT, ROUND_TRIP_NOTEBOOK, run_tool, write_class
+from tests.grading_support import (
+    CELL_TIMEOUT,
+    REPO_ROOT,
+    ROUND_TRIP_NOTEBOOK,
+    read_csv,
+    run_tool,
+    write_class,
+)
 from tools.grading import cli, sandbox
 
 NAME = ROUND_TRIP_NOTEBOOK
@@ -78,3 +87,40 @@ def test_feedback_pages_for_every_graded_submission(tmp_path):
     page = (tmp_path / "run" / "feedback" / "ben" / f"{NAME}.html").read_text()
     assert f"{NAME}: 5 / 7" in page and "failed: AssertionError" in page
     assert (tmp_path / "run" / "feedback" / "ann" / f"{NAME}.html").is_file()
+    # the hidden tests' source is not shown to students, only which check failed and why
+    hidden_line = "_r = np.random.default_rng(11)"
+    assert hidden_line in course.cells[_test_index(course, exercises(course)[1][1])].source
+    assert hidden_line not in page and "hidden tests: not shown" in page
+    assert "AssertionError: y differs from the expected value" in page, "the failed check's message"
+    assert run_tool(REPO_ROOT, "feedback", "--out", str(tmp_path / "run"), "--show-tests").returncode == 0
+    assert hidden_line in (tmp_path / "run" / "feedback" / "ben" / f"{NAME}.html").read_text()
+
+
+def _test_index(course, grade_id: str) -> int:
+    return next(i for i, c in enumerate(course.cells)
+                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_grading_into_the_same_folder_adds_and_the_newest_wins(tmp_path):
+    """A second ``make grade`` into the same OUT keeps the earlier students' rows; a student
+    graded again gets the new row; an OUT inside the submissions folder, or one holding
+    another course version's grades, is refused with a message saying what to do."""
+    course = nbformat.read(REPO_ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    wrong = off_by_one(course, exercises(course)[1][0])
+    out = tmp_path / "run"
+    first = write_class(tmp_path / "first", NAME, {"ann": wrong})
+    second = write_class(tmp_path / "second", NAME, {"ann": course, "cid": wrong})
+    for folder in (first, second):
+        proc = run_tool(REPO_ROOT, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
+                        "--out", str(out))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "added to" in proc.stdout and "the newest wins" in proc.stdout
+    rows = {row["student"]: row for row in read_csv(out / "grades.csv")}
+    assert sorted(rows) == ["ann", "cid"] and rows["ann"]["score"] == "7" and rows["cid"]["score"] == "5"
+    inside = run_tool(REPO_ROOT, "grade", str(second), "--out", str(second / "grading"))
+    assert inside.returncode == 2 and "overlap" in inside.stderr
+    run = out / "run.json"
+    run.write_text(run.read_text().replace(json.loads(run.read_text())["course_version"], "0123456789abcdef"))
+    other = run_tool(REPO_ROOT, "grade", str(first), "--out", str(out))
+    assert other.returncode == 2 and "course version 0123456789abcdef" in other.stderr
+    assert sorted(row["student"] for row in read_csv(out / "grades.csv")) == ["ann", "cid"], "nothing lost"

@@ -11,8 +11,8 @@ import pytest
 from tests.faulty_submissions import exercises, off_by_one, raising
 from tests.grading_support import CELL_TIMEOUT, REPO_ROOT, ROUND_TRIP_NOTEBOOK, run_tool, write_class
 from tools.grading import report
-from tools.grading.autograde import CellResult, Result
 from tools.grading.errors import UsageError
+from tools.grading.results import CellResult, Result
 
 NAME = ROUND_TRIP_NOTEBOOK
 

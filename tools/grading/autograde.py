@@ -1,74 +1,69 @@
-"""Autograding: run each repaired submission in a sandboxed kernel and score its tests.
+"""Autograding: run each repaired submission, then judge it in a second, clean kernel.
 
-The grader (this process) drives the kernel with ``nbclient`` over unix sockets; the kernel
-runs in ``tools.grading.sandbox``. A test cell scores its points when it ran to the end
-without an error. Limits: a cell still running after ``Settings.timeout`` seconds is
-stopped by killing its kernel (interrupts can be ignored by the code, a kill cannot); the
-kernel is restarted, the cells before replayed (without the one that hung), and grading
-goes on, so the tests that had passed keep their points; the same happens when the
-kernel dies. At most ``MAX_RESTARTS`` restarts, at most ``Settings.notebook_limit`` seconds
-per submission, and at most ``Settings.output_limit`` characters of output kept per cell.
+Each submission runs in two sandboxed kernels (``tools.grading.sandbox``), one after the
+other, both driven by ``nbclient`` over unix sockets:
+
+1. **the student's kernel** runs the repaired notebook (the course's cells with the
+   student's answers). Around each test cell, ``graded_calls.record`` has every call of a
+   student's function emit what it gave back, as plain data;
+2. **the verdict kernel** runs the course's own notebook with the answers left
+   unanswered: no line of the student's runs there. Around each test cell,
+   ``graded_calls.replay`` answers the test's calls of the student's functions from the
+   record, in order. A test cell scores its points when it runs to the end here without
+   an error; its expected values, tolerances and state are the course's.
+
+Limits: a cell still running after ``Settings.timeout`` seconds is stopped by killing its
+kernel's whole sandbox (interrupts can be ignored by the code, a kill cannot); the kernel is
+restarted, the cells before replayed (without the one that hung), and grading goes on, so
+the tests that had passed keep their points; the same happens when the kernel dies. At
+most ``MAX_RESTARTS`` restarts, ``Settings.notebook_limit`` seconds per kernel (a timer
+kills the sandbox when they run out, whatever it is doing), ``Settings.output_limit``
+characters of output kept per cell, and ``Settings.processes`` / ``memory_mb`` per
+sandbox. Every kernel is killed, with every process in its sandbox, when its run ends:
+normally, on a timeout, on its death, or on an error of the grader's.
 
 Under the grader the course notebook's ``metadata.grading.parameters`` (short training
-budgets: no test needs a well-trained model) are set in a cell injected after the
-``parameters`` cell, as papermill does, and ``NBGRADER_EXECUTION=autograde`` is set; the
-learner's own run is unchanged.
+budgets: no test needs a well-trained model) are injected by papermill after the
+``parameters`` cell, and ``NBGRADER_EXECUTION=autograde`` is set; the learner's own run
+is unchanged.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from tools.grading import repair, sandbox
+from tools.grading import cgroups, repair, sandbox
 from tools.grading.collect import Submission
 from tools.grading.config import GRADING_ENV, MAX_RESTARTS, Settings
+from tools.grading.in_kernel.graded_calls import MIME
+from tools.grading.results import CellResult, Result
 
-
-@dataclass
-class CellResult:
-    """One test cell of one submission: points earned of ``max_score``, how it ended, and
-    what was repaired on the way (``""`` if nothing)."""
-
-    grade_id: str
-    score: float
-    max_score: float
-    outcome: str
-    repair: str = ""
-
-
-@dataclass
-class Result:
-    """One student's grade for one notebook."""
-
-    student: str
-    notebook: str
-    score: float
-    max_score: float
-    status: str
-    seconds: float
-    cells: list[CellResult] = field(default_factory=list)
+GRADER_TAG = "grader"        # cells the grader adds around the tests (removed before feedback)
+CALLS_MODULE = "graded_calls"
+RECORDS = "records.json"     # the student's answers, as the verdict kernel reads them
+MAX_RECORD_CHARS = 200_000_000   # recorded answers kept per submission
 
 
 @dataclass(frozen=True)
 class Places:
-    """Folders one grading run uses: ``executed`` (the executed notebooks, for feedback),
-    what the sandbox hides (``hidden``, which must include ``work``) or replaces by an
-    empty writable folder (``writable_empty``), and ``work``, where each submission gets a
-    fresh scratch folder (a short path: the kernel's unix sockets live there)."""
+    """Folders one grading run uses: ``executed`` (the executed notebooks, for feedback)
+    and ``work``, where each kernel gets a fresh scratch folder (a short path: the kernel's
+    unix sockets live there)."""
 
     executed: Path
-    hidden: tuple[Path, ...]
-    writable_empty: tuple[Path, ...]
     work: Path
 
 
@@ -78,17 +73,37 @@ def test_points(course: nbformat.NotebookNode) -> dict[str, float]:
             for c in course.cells if repair.is_test(c)}
 
 
-def inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> None:
-    """Insert a cell setting ``parameters`` right after the cell tagged ``parameters``."""
+def with_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
+    """``nb`` with ``parameters`` set in a cell after the one tagged ``parameters``
+    (papermill's own injection)."""
+    from papermill.parameterize import parameterize_notebook
+
     if not parameters:
-        return
-    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), None)
-    if index is None:
+        return nb
+    if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
         raise ValueError("the notebook has grading parameters but no cell tagged 'parameters'")
-    source = "# set by the grader: short budgets, since no test needs them long\n" + "\n".join(
-        f"{name} = {value!r}" for name, value in parameters.items())
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(index + 1, cell)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    return parameterize_notebook(nb, parameters, comment="set by the grader: short budgets, since no test needs "
+                                                         "them long")
+
+
+def _grader_cell(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [GRADER_TAG]})
+
+
+def around_tests(nb: nbformat.NotebookNode, before, after: str) -> nbformat.NotebookNode:
+    """``nb`` with the calls module imported first and, around each test cell, the cells
+    ``before(grade_id)`` and ``after``."""
+    cells = [_grader_cell(f"import {CALLS_MODULE}")]
+    for cell in nb.cells:
+        if repair.is_test(cell):
+            cells += [_grader_cell(before(repair.nbgrader(cell)["grade_id"])), cell, _grader_cell(after)]
+        else:
+            cells.append(cell)
+    nb.cells = cells
+    return nb
 
 
 def _client_class():
@@ -103,7 +118,7 @@ def _client_class():
             self.output_limit, self.sizes, self.dropped = output_limit, {}, {}
 
         def output(self, outs, msg, display_id, cell_index):
-            if msg["msg_type"] != "error":
+            if msg["msg_type"] != "error" and MIME not in msg.get("content", {}).get("data", {}):
                 content = msg.get("content", {})
                 size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
                 self.sizes[cell_index] = self.sizes.get(cell_index, 0) + size
@@ -115,70 +130,128 @@ def _client_class():
     return CappedClient
 
 
-def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings, places: Places) -> dict[int, str]:
-    """Run ``nb`` in place, cell by cell, in a sandboxed kernel; returns the cells that did
-    not simply run (index -> 'timed out', 'kernel died', 'not run: ...')."""
-    from jupyter_client import AsyncKernelManager
-    from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
+def _kernel_env(settings: Settings) -> dict[str, str]:
     # kernels side by side share the cores: one thread each (two 2-thread torch kernels on 2 cores
     # slow each other down many times over)
     threads = str(max(1, (os.cpu_count() or 1) // max(1, settings.jobs)))
-    (scratch / ".tmp").mkdir(exist_ok=True)
-    env = dict(GRADING_ENV, HOME=str(scratch), TMPDIR=str(scratch / ".tmp"), MPLCONFIGDIR=str(scratch / ".matplotlib"),
-               JUPYTER_RUNTIME_DIR=str(scratch / ".runtime"), RNN_COURSE_THREADS=threads,
-               OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
-    spec_dir = sandbox.kernel_spec(scratch / ".kernelspec", scratch, list(places.hidden), list(places.writable_empty),
-                                   env, sandboxed=not settings.unsafe)
+    return dict(GRADING_ENV, RNN_COURSE_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
+                OPENBLAS_NUM_THREADS=threads)
+
+
+class _Kernel:
+    """One sandboxed kernel: its cgroup, its kernel manager, a timer that kills it at
+    ``deadline``, and ``end``, which kills every process of its sandbox."""
+
+    def __init__(self, scratch: Path, settings: Settings, restarts: int, deadline: float):
+        from jupyter_client import AsyncKernelManager
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        limits = sandbox.Limits(processes=settings.processes, memory=settings.memory_mb << 20,
+                                cpu_seconds=settings.notebook_limit * 4)
+        self.group = cgroups.create(limits.processes, limits.memory)
+        spec_dir = sandbox.kernel_spec(scratch / f".kernelspec-{restarts}", scratch, _kernel_env(settings), limits,
+                                       self.group, sandboxed=not settings.unsafe)
+        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc",
+                                     ip=str(scratch / f".kernel-{restarts}"),
+                                     kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir)]))
+        self.km.connection_file = str(scratch / f".kernel-{restarts}.json")
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.kill)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _process(self):
+        return getattr(self.km.provisioner, "process", None) if self.km.provisioner else None
+
+    def kill(self) -> None:
+        """SIGKILL the kernel's process group and every process of its cgroup."""
+        process = self._process()
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(os.getpgid(process.pid), signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in cgroups.members(self.group):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def end(self) -> None:
+        """Kill the sandbox, reap the kernel, remove its cgroup and connection files."""
+        self.timer.cancel()
+        self.kill()
+        process = self._process()
+        if process is not None:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        cgroups.kill_and_remove(self.group)
+        try:
+            self.km.cleanup_resources()
+        except Exception:  # the connection file and sockets go with the scratch folder anyway
+            pass
+
+
+def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings) -> dict[int, str]:
+    """Run ``nb`` in place, cell by cell, in a sandboxed kernel; returns the cells that did
+    not simply run (index -> 'timed out', 'kernel died', 'not run: ...')."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     status: dict[int, str] = {}
     skip: set[int] = set()
-    resume, restarts, started = 0, 0, time.monotonic()
+    resume, restarts = 0, 0
+    deadline = time.monotonic() + settings.notebook_limit
     client_class = _client_class()
     while True:
-        km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(scratch / ".kernel"),
-                           kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir)]))
-        km.connection_file = str(scratch / f".kernel-{restarts}.json")
-        client = client_class(nb, km=km, timeout=settings.timeout, allow_errors=True, interrupt_on_timeout=False,
-                              shutdown_kernel="immediate", output_limit=settings.output_limit,
-                              resources={"metadata": {"path": str(scratch)}})
+        kernel = _Kernel(scratch, settings, restarts, deadline)
+        client = client_class(nb, km=kernel.km, timeout=settings.timeout, allow_errors=True,
+                              interrupt_on_timeout=False, shutdown_kernel="immediate",
+                              output_limit=settings.output_limit, resources={"metadata": {"path": str(scratch)}})
         broken = None
-        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or index in skip:
-                    continue
-                if index < resume:   # replay after a restart: state only, outputs discarded
-                    if not repair.is_test(cell):
-                        try:
-                            client.execute_cell(copy.deepcopy(cell), index)
-                        except (CellTimeoutError, DeadKernelError):
-                            skip.add(index)
-                    continue
-                if time.monotonic() - started > settings.notebook_limit:
-                    status[index] = f"not run: the submission's {settings.notebook_limit} s limit was reached"
-                    continue
-                try:
-                    client.execute_cell(cell, index)
-                except CellTimeoutError:
-                    status[index], broken = f"timed out after {settings.timeout} s (kernel restarted)", index
-                    break
-                except DeadKernelError:
-                    status[index], broken = "kernel died (restarted)", index
-                    break
-                if index in client.dropped:
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "stream", name="stdout",
-                        text=f"\n[grader: {client.dropped[index]:,} characters of output not kept]\n"))
+        try:
+            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type != "code" or index in skip:
+                        continue
+                    if time.monotonic() > deadline:
+                        status.setdefault(index, f"not run: the {settings.notebook_limit} s limit was reached")
+                        continue
+                    try:
+                        if index < resume:   # replay after a restart: state only, outputs discarded
+                            if not repair.is_test(cell):
+                                client.execute_cell(copy.deepcopy(cell), index)
+                            continue
+                        client.execute_cell(cell, index)
+                    except CellTimeoutError:
+                        status[index] = f"timed out after {settings.timeout} s (kernel restarted)"
+                    except DeadKernelError:
+                        status[index] = (f"not run: the {settings.notebook_limit} s limit was reached"
+                                         if time.monotonic() > deadline else "kernel died (restarted)")
+                    if index in status and index >= resume:
+                        broken = index
+                        break
+                    if index < resume and index in status:
+                        skip.add(index)
+                        status.pop(index)
+                    if index in client.dropped:
+                        cell.outputs.append(nbformat.v4.new_output(
+                            "stream", name="stdout",
+                            text=f"\n[grader: {client.dropped[index]:,} characters of output not kept]\n"))
+        finally:
+            kernel.end()
         if broken is None:
             return status
         nb.cells[broken].setdefault("outputs", []).append(nbformat.v4.new_output(
             "stream", name="stderr", text=f"\n[grader: {status[broken]}; the cells before were run again]\n"))
         skip.add(broken)
         resume, restarts = broken + 1, restarts + 1
-        if restarts > MAX_RESTARTS:
+        if restarts > MAX_RESTARTS or time.monotonic() > deadline:
             for index in range(resume, len(nb.cells)):
                 if nb.cells[index].cell_type == "code":
-                    status[index] = f"not run: the kernel was restarted {MAX_RESTARTS} times"
+                    status[index] = (f"not run: the kernel was restarted {MAX_RESTARTS} times"
+                                     if restarts > MAX_RESTARTS else
+                                     f"not run: the {settings.notebook_limit} s limit was reached")
             return status
 
 
@@ -191,8 +264,98 @@ def _outcome(cell, status: str | None) -> str:
     return f"failed: {errors[0]}" if errors else "passed"
 
 
+def _first_error(cell) -> str | None:
+    error = next((out for out in cell.get("outputs", []) if out.output_type == "error"), None)
+    return None if error is None else f"{error.ename}: {error.evalue}"[:300]
+
+
+def take_records(nb: nbformat.NotebookNode, status: dict[int, str]) -> dict:
+    """The calls recorded in the student's executed ``nb`` (removed from its outputs), and
+    per test how its cell ended there: ``{"calls": {grade_id: [...]}, "outcomes": {...}}``."""
+    calls, outcomes, size = {}, {}, 0
+    for index, cell in enumerate(nb.cells):
+        if not repair.is_test(cell):
+            continue
+        grade_id, kept = repair.nbgrader(cell)["grade_id"], []
+        calls[grade_id] = []
+        for out in cell.get("outputs", []):
+            entry = out.get("data", {}).get(MIME) if out.output_type == "display_data" else None
+            if entry is None:
+                kept.append(out)
+                continue
+            size += len(json.dumps(entry))
+            if size <= MAX_RECORD_CHARS and isinstance(entry, dict):
+                calls[grade_id].append(entry)
+        cell.outputs = kept
+        error = _first_error(cell)
+        outcomes[grade_id] = status.get(index) or (f"your kernel stopped this test earlier: {error}" if error
+                                                   else "it was never called")
+    return {"calls": calls, "outcomes": outcomes}
+
+
+def verdict_notebook(course: nbformat.NotebookNode, names: list[str], records: Path,
+                     parameters: dict) -> nbformat.NotebookNode:
+    """The course notebook the verdict kernel runs: answers unanswered, grading budgets,
+    and the student's recorded answers replayed around each test."""
+    nb = copy.deepcopy(course)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.update(outputs=[], execution_count=None)
+            if repair.is_answer(cell):
+                cell.source = repair.unanswered(cell.source)
+    nb = with_parameters(nb, parameters)
+    return around_tests(nb, lambda gid: f"{CALLS_MODULE}.replay({gid!r}, globals(), {names!r}, {str(records)!r})",
+                        f"{CALLS_MODULE}.restore(globals())")
+
+
+def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The student's executed notebook with the grader's cells removed; each test cell
+    shows what the student's code printed there, then the verdict kernel's outputs (what
+    decided the points)."""
+    decided = {repair.nbgrader(c)["grade_id"]: c for c in verdict.cells if repair.is_test(c)}
+    student.cells = [c for c in student.cells if GRADER_TAG not in c.metadata.get("tags", [])]
+    for cell in student.cells:
+        if repair.is_test(cell):
+            judged = decided[repair.nbgrader(cell)["grade_id"]]
+            printed = [out for out in cell.get("outputs", []) if out.output_type != "error"]
+            cell.outputs, cell.execution_count = printed + judged.get("outputs", []), judged.get("execution_count")
+    return student
+
+
+def _run_both(course, repaired: repair.Repaired, settings: Settings, places: Places):
+    """Run the student's kernel, then the verdict kernel; returns the judged notebook and,
+    per test, its verdict cell and how it ended (the student's kernel's timeout or death
+    when that is why it failed)."""
+    parameters = course.metadata.get("grading", {}).get("parameters", {}) if settings.grading_budgets else {}
+    names = repair.answer_names(course)
+    student_nb = around_tests(with_parameters(repaired.notebook, parameters),
+                              lambda gid: f"{CALLS_MODULE}.record({gid!r}, globals(), {names!r})",
+                              f"{CALLS_MODULE}.restore(globals())")
+    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=places.work))
+    judge = Path(tempfile.mkdtemp(prefix="v-", dir=places.work))
+    try:
+        student_status = execute(student_nb, scratch, settings)
+        records = take_records(student_nb, student_status)
+        records["sources"] = repair.answer_sources(repaired.notebook, course)
+        (judge / RECORDS).write_text(json.dumps(records))
+        verdict = verdict_notebook(course, names, judge / RECORDS, parameters)
+        status = execute(verdict, judge, settings)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(judge, ignore_errors=True)
+    stopped = {repair.nbgrader(c)["grade_id"]: student_status[i] for i, c in enumerate(student_nb.cells)
+               if repair.is_test(c) and i in student_status}
+    outcomes = {}
+    for index, cell in enumerate(verdict.cells):
+        if repair.is_test(cell):
+            grade_id = repair.nbgrader(cell)["grade_id"]
+            outcome = _outcome(cell, status.get(index))
+            outcomes[grade_id] = stopped.get(grade_id, outcome) if outcome != "passed" else outcome
+    return _judged(student_nb, verdict), outcomes
+
+
 def grade_one(submission: Submission, course_path: Path, settings: Settings, places: Places) -> Result:
-    """Repair, run and score one submission."""
+    """Repair, run, judge and score one submission."""
     started = time.monotonic()
     course = nbformat.read(course_path, as_version=4)
     points = test_points(course)
@@ -204,21 +367,14 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
                       time.monotonic() - started,
                       [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
     repaired = repair.build(course, submitted)
-    nb = repaired.notebook
-    if settings.grading_budgets:
-        inject_parameters(nb, course.metadata.get("grading", {}).get("parameters", {}))
-    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=places.work))
-    status = execute(nb, scratch, settings, places)
+    judged, outcomes = _run_both(course, repaired, settings, places)
     executed = places.executed / name / f"{student}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, executed)
+    nbformat.write(judged, executed)
     cells = []
-    for index, cell in enumerate(nb.cells):
-        if repair.is_test(cell):
-            grade_id = repair.nbgrader(cell)["grade_id"]
-            outcome = _outcome(cell, status.get(index))
-            cells.append(CellResult(grade_id, points[grade_id] if outcome == "passed" else 0.0, points[grade_id],
-                                    outcome, "; ".join(repaired.test_notes.get(grade_id, []))))
+    for grade_id, outcome in outcomes.items():
+        cells.append(CellResult(grade_id, points[grade_id] if outcome == "passed" else 0.0, points[grade_id],
+                                outcome, "; ".join(repaired.test_notes.get(grade_id, []))))
     if repaired.notes and cells:   # notebook-level repairs go on the first test's row
         first = cells[0]
         first.repair = "; ".join([f"notebook: {note}" for note in repaired.notes] + ([first.repair] if first.repair
@@ -228,7 +384,6 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
         state = "needs review: " + "; ".join(repaired.flags)
     elif repaired.notes:
         state = "graded (" + "; ".join(repaired.notes) + ")"
-    shutil.rmtree(scratch, ignore_errors=True)
     return Result(student, name, sum(c.score for c in cells), sum(points.values()), state,
                   time.monotonic() - started, cells)
 

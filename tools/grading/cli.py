@@ -2,10 +2,11 @@
 ``grade``, ``merge``, ``check`` and ``feedback`` targets call it).
 
     student [NOTEBOOK ...]                      student versions into release/
-    grade SUBMISSIONS [--jobs N] [--shard i/n] [--out DIR] [--timeout S] [--unsafe]
+    grade SUBMISSIONS [--jobs N] [--shard i/n] [--out DIR] [--timeout S] [--max-processes N]
+          [--memory-mb M] [--unsafe]
     merge OUT SHARD_DIR [SHARD_DIR ...]         one grade table from several shards
     check NOTEBOOK                              nbgrader's validation; exit 1 if a test fails
-    feedback [--out DIR]                        per-student HTML feedback from a grading run
+    feedback [--out DIR] [--show-tests]         per-student HTML feedback from a grading run
 
 Exit status: 0 done (a batch completes even when submissions fail), 1 a failed check or
 student version, 2 a usage error (including: no sandbox and no ``--unsafe``).
@@ -58,6 +59,10 @@ def parser() -> argparse.ArgumentParser:
                     help="seconds one submission may run in all")
     gr.add_argument("--output-limit", type=_positive, default=config.DEFAULT_OUTPUT_LIMIT,
                     help="characters of output kept per cell")
+    gr.add_argument("--max-processes", type=_positive, default=config.DEFAULT_PROCESSES,
+                    help="processes and threads one kernel's sandbox may hold")
+    gr.add_argument("--memory-mb", type=_positive, default=config.DEFAULT_MEMORY_MB,
+                    help="megabytes of memory one kernel's sandbox may use")
     gr.add_argument("--unsafe", action="store_true", help="run student code without a sandbox (not recommended)")
     gr.add_argument("--learner-budgets", action="store_true",
                     help="keep the notebooks' own training budgets (default: the short grading budgets)")
@@ -68,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("notebook", type=Path)
     fb = sub.add_parser("feedback", parents=[common], help="HTML feedback per student from the last grading run")
     fb.add_argument("--out", type=Path, default=None, help="grading run folder (default: the grading folder)")
+    fb.add_argument("--show-tests", action="store_true",
+                    help="keep the hidden tests' source and full tracebacks (pages for the teacher, not students)")
     return main
 
 
@@ -104,7 +111,7 @@ def _timeout(args) -> int:
 def _grade(args) -> int:
     started = time.perf_counter()
     settings = config.Settings(_timeout(args), args.notebook_limit, args.output_limit, args.jobs, args.unsafe,
-                               not args.learner_budgets)
+                               not args.learner_budgets, args.max_processes, args.memory_mb)
     if not settings.unsafe and sandbox.problem():
         raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission runs "
                          "with your rights (it can change grades, files and other submissions). Install bubblewrap, "
@@ -120,6 +127,11 @@ def _grade(args) -> int:
     for skipped in found.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     out = (args.out or course_dir).resolve()
+    if out.is_relative_to(folder) or folder.is_relative_to(out):
+        raise UsageError(f"the output folder {out} and the submissions {folder} overlap: grading would read its own "
+                         "output as submissions (or write among them); choose an OUT outside the submissions")
+    version = config.course_version(source_dir)
+    earlier = report.earlier_results(out, version)
     # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
     from helpers import data
 
@@ -127,22 +139,23 @@ def _grade(args) -> int:
         if problem is not None:
             print(f"warning: dataset {name} is not available, notebooks that load it will fail:\n{problem}",
                   file=sys.stderr)
-    # scratch folders: a short path (a unix socket path may not exceed 107 bytes), hidden as a whole
+    # scratch folders: a short path (a unix socket path may not exceed 107 bytes)
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    # a folder the course writes to (checkpoints) must exist to be mounted writable in the sandbox
-    config.OUTPUTS_DIR.mkdir(exist_ok=True)
-    places = autograde.Places(executed=out / "executed",
-                              hidden=(source_dir, course_dir, config.RELEASE_DIR, folder, out, work),
-                              writable_empty=(config.OUTPUTS_DIR,), work=work)
+    places = autograde.Places(executed=out / "executed", work=work)
     if settings.unsafe:
         print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights", file=sys.stderr)
     try:
         results = autograde.grade_all(found.submissions, courses, settings, places)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    rows = report.with_missing(results, found.students, list(courses))
-    grades, cells = report.write_tables(rows, out, config.course_version(source_dir), args.shard)
+    combined = report.newest_first(results, earlier)
+    students = sorted({r.student for r in combined} | set(found.students))
+    rows = report.with_missing(combined, students, list(courses))
+    grades, cells = report.write_tables(rows, out, version, args.shard)
     print(report.summary(rows))
+    if earlier:
+        print(f"added to {out}: it held {len(earlier)} graded row(s) of the same course version; "
+              f"{len(combined) - len(results)} of them kept, the rest replaced by this run's (the newest wins)")
     print(f"graded {len(results)} submission(s) of {len(found.students)} student(s) in "
           f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, cell timeout "
           f"{settings.timeout} s){'' if not found.skipped else f'; {len(found.skipped)} skipped (see above)'}\n"
@@ -180,6 +193,6 @@ def _check(args) -> int:
 
 def _feedback(args) -> int:
     out = (args.out or args.course_dir).resolve()
-    written = feedback.write_feedback(out)
+    written = feedback.write_feedback(out, args.show_tests)
     print(f"wrote {len(written)} feedback page(s) under {out / 'feedback'}")
     return 0

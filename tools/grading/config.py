@@ -13,14 +13,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 HELPERS = ROOT / "helpers"
+IN_KERNEL = ROOT / "tools" / "grading" / "in_kernel"   # mounted into every grading kernel
 COURSE_DIR = ROOT / "grading"
 RELEASE_DIR = ROOT / "release"
-OUTPUTS_DIR = ROOT / "outputs"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 TIMEOUT_ENV = "GRADE_TIMEOUT"
 DEFAULT_TIMEOUT = 300          # seconds one cell may run
 DEFAULT_NOTEBOOK_LIMIT = 1800  # seconds one submission may run in all
 DEFAULT_OUTPUT_LIMIT = 100_000  # characters of output kept per cell
+DEFAULT_PROCESSES = 256       # processes and threads one kernel's sandbox may hold at once
+DEFAULT_MEMORY_MB = 3072       # memory one kernel's sandbox may use
 MAX_RESTARTS = 3               # kernels restarted after a timeout or a crash, per submission
 # what the kernel sees under the grader: notebooks may read NBGRADER_EXECUTION (nbgrader's name)
 GRADING_ENV = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -30,8 +32,9 @@ GRADING_ENV = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDO
 class Settings:
     """How one grading run behaves: per-cell ``timeout`` and whole-``notebook_limit`` in
     seconds, characters of output kept per cell, worker processes, whether to run
-    without a sandbox (``unsafe``), and whether to use each notebook's short grading
-    budgets (``metadata.grading.parameters``) instead of the learner's."""
+    without a sandbox (``unsafe``), whether to use each notebook's short grading budgets
+    (``metadata.grading.parameters``) instead of the learner's, and the processes and
+    megabytes of memory one kernel may use."""
 
     timeout: int = DEFAULT_TIMEOUT
     notebook_limit: int = DEFAULT_NOTEBOOK_LIMIT
@@ -39,6 +42,8 @@ class Settings:
     jobs: int = os.cpu_count() or 1
     unsafe: bool = False
     grading_budgets: bool = True
+    processes: int = DEFAULT_PROCESSES
+    memory_mb: int = DEFAULT_MEMORY_MB
 
 
 def course_notebooks(source_dir: Path, names: list[str] | None = None) -> list[Path]:
@@ -58,8 +63,10 @@ def course_notebooks(source_dir: Path, names: list[str] | None = None) -> list[P
 
 def course_version(source_dir: Path, helpers_dir: Path = HELPERS) -> str:
     """A short fingerprint of the course notebooks and helpers that grades were computed
-    against: shards graded against different versions must not be merged."""
+    against (every helper file, subpackages included, and the grader's in-kernel module):
+    shards graded against different versions must not be merged."""
     digest = hashlib.sha256()
-    for path in sorted(source_dir.glob(NOTEBOOK_GLOB)) + sorted(helpers_dir.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder, pattern in ((source_dir, NOTEBOOK_GLOB), (helpers_dir, "**/*.py"), (IN_KERNEL, "*.py")):
+        for path in sorted(folder.glob(pattern)):
+            digest.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -220,6 +220,22 @@ def _defined_functions(source: str) -> set[str]:
         return set()
 
 
+def answer_names(course: nbformat.NotebookNode) -> list[str]:
+    """The functions the course's answer cells define (what a test may call)."""
+    return sorted({name for cell in course.cells if is_answer(cell) for name in _defined_functions(cell.source)})
+
+
+def answer_sources(repaired: nbformat.NotebookNode, course: nbformat.NotebookNode) -> dict[str, str]:
+    """function name -> the source of the graded answer cell that defines it (what
+    ``check_own_work`` reads in the verdict kernel)."""
+    sources = {}
+    for cell in repaired.cells:
+        if is_answer(cell):
+            for name in _defined_functions(cell.source):
+                sources.setdefault(name, cell.source)
+    return {name: sources.get(name, "") for name in answer_names(course)}
+
+
 def unanswered(course_source: str) -> str:
     """The course answer with its solution replaced by ``raise NotImplementedError()``."""
     return SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()", course_source)

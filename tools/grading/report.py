@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
-from tools.grading.autograde import CellResult, Result
+from tools.grading.results import CellResult, Result
 from tools.grading.errors import UsageError
 
 GRADE_COLUMNS = ["student", "notebook", "score", "max_score", "status", "seconds"]
@@ -49,20 +50,20 @@ def write_tables(results: list[Result], folder: Path, course_version: str, shard
     """Write ``grades.csv``, ``grade_cells.csv`` and ``run.json`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     grades, cells = folder / "grades.csv", folder / "grade_cells.csv"
-    with grades.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(GRADE_COLUMNS)
-        for r in results:
-            writer.writerow([r.student, r.notebook, _num(r.score), _num(r.max_score), r.status, f"{r.seconds:.1f}"])
-    with cells.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CELL_COLUMNS)
-        for r in results:
-            for c in r.cells:
-                writer.writerow([r.student, r.notebook, c.grade_id, _num(c.score), _num(c.max_score), c.outcome,
-                                 c.repair])
-    (folder / "run.json").write_text(json.dumps({"course_version": course_version, "shard": shard,
-                                                 "students": sorted({r.student for r in results})}, indent=1))
+    grade_rows = [[r.student, r.notebook, _num(r.score), _num(r.max_score), r.status, f"{r.seconds:.1f}"]
+                  for r in results]
+    cell_rows = [[r.student, r.notebook, c.grade_id, _num(c.score), _num(c.max_score), c.outcome, c.repair]
+                 for r in results for c in r.cells]
+    run = json.dumps({"course_version": course_version, "shard": shard,
+                      "students": sorted({r.student for r in results})}, indent=1)
+    for path, header, rows in ((grades, GRADE_COLUMNS, grade_rows), (cells, CELL_COLUMNS, cell_rows)):
+        partial = path.with_suffix(".csv.partial")
+        with partial.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(partial, path)   # a run stopped half-way never leaves half a table
+    (folder / "run.json").write_text(run)
     return grades, cells
 
 
@@ -72,6 +73,9 @@ def read_tables(folder: Path) -> tuple[str, list[Result]]:
     if not run.is_file():
         raise UsageError(f"{folder} holds no run.json: not the output folder of a grading run")
     version = json.loads(run.read_text())["course_version"]
+    if not (folder / "grades.csv").is_file() or not (folder / "grade_cells.csv").is_file():
+        raise UsageError(f"{folder} holds a run.json but not both grades.csv and grade_cells.csv: an interrupted "
+                         "run? Move it away or choose another OUT")
     with (folder / "grades.csv").open(newline="") as handle:
         results = {(row["student"], row["notebook"]): Result(row["student"], row["notebook"], float(row["score"]),
                                                             float(row["max_score"]), row["status"],
@@ -108,6 +112,27 @@ def merge(shards: list[Path], target: Path, notebooks: list[str]) -> tuple[Path,
                          "grade every shard from the same commit")
     order = notebooks + sorted({r.notebook for r in results} - set(notebooks))
     return write_tables(with_missing(results, students, order), target, next(iter(versions)), "merged")
+
+
+def earlier_results(folder: Path, course_version: str) -> list[Result]:
+    """The graded rows a previous run left in ``folder`` (none if it holds no run), so that a
+    new run adds to them; ``UsageError`` when they were computed against another course
+    version, or the folder holds files of a run but no complete tables."""
+    if not (folder / "run.json").exists():
+        if (folder / "grades.csv").exists():
+            raise UsageError(f"{folder} holds a grades.csv but no run.json: move it away or choose another OUT")
+        return []
+    version, rows = read_tables(folder)
+    if version != course_version:
+        raise UsageError(f"{folder} holds grades computed against course version {version}, not this one "
+                         f"({course_version}): choose another OUT, or move that folder away to grade afresh")
+    return [r for r in rows if r.status != "missing"]
+
+
+def newest_first(new: list[Result], earlier: list[Result]) -> list[Result]:
+    """``new`` plus the rows of ``earlier`` for a student and notebook ``new`` does not grade."""
+    graded = {(r.student, r.notebook) for r in new}
+    return new + [r for r in earlier if (r.student, r.notebook) not in graded]
 
 
 def summary(results: list[Result]) -> str:

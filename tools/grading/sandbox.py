@@ -1,14 +1,24 @@
-"""The disposable sandbox every submission's kernel runs in: bubblewrap (``bwrap``, the
-tool Flatpak uses; Debian package ``bubblewrap``).
+"""The disposable sandbox every kernel of a submission runs in: bubblewrap (``bwrap``, the
+tool Flatpak uses; Debian package ``bubblewrap``), under per-submission limits.
 
-Inside, the whole file system is read-only; the course's notebooks (with their solutions
-and hidden tests), the submissions folder, the grading and output folders, the release
-folder and the run's scratch area (every other submission's scratch folder) are replaced by
-empty folders; the only writable place is the submission's own scratch folder (``TMPDIR``
-points into it); the network, process ids, IPC and the user are unshared, so
-the kernel cannot reach the grader, other kernels or the outside world; the environment is
-cleared but for a short list. The grader talks to the kernel through unix sockets in the
-scratch folder and computes every grade outside, from what the kernel sends back.
+The sandbox's file system starts **empty**. Mounted into it, read-only, is only what a
+kernel needs: the system's ``/usr`` (libraries, fonts), the Python installation and the
+course's environment (``.venv``), ``helpers/``, the verified data, and the grader's
+in-kernel module (``tools/grading/in_kernel``). The kernel's working folder is a private
+tmpfs with a size cap; the only host folder it can write is its own scratch folder, which
+holds the connection file and the unix sockets the grader talks through. Nothing else of
+the disk is there: no ``.git``, no ``notebooks/``, no other submission, no earlier run, no
+home folder. Network, process ids, IPC and the user are unshared; the environment is
+cleared but for a short list. ``helpers`` is imported from the grader's own repository
+(``PYTHONPATH``), whatever repository the environment was installed from.
+
+Limits (``Limits``): the kernel is started by ``tools/grading/launch.py``, which puts it in
+a fresh cgroup where the machine lets us create one (``pids.max`` for processes,
+``memory.max`` / ``memory.limit_in_bytes`` for memory; cgroups count every process of the
+sandbox and can kill them all) and always sets rlimits (``RLIMIT_NPROC``, ``RLIMIT_AS``,
+``RLIMIT_CPU``, ``RLIMIT_FSIZE``; ``RLIMIT_NPROC`` does not bind a grader that runs as root,
+which is why the cgroup comes first). The grader ends a kernel by killing its cgroup (or
+its process group): bubblewrap's process-id namespace then takes every process in it down.
 """
 
 from __future__ import annotations
@@ -19,16 +29,30 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from tools.grading.config import HELPERS, IN_KERNEL
 
 TOOL = "bwrap"
 # environment variables passed into the sandbox (everything else is cleared)
-PASSED_ENV = ("PATH", "LANG", "LC_ALL", "RNN_COURSE_DATA_MIRROR", "RNN_COURSE_DATA_DIR")
+PASSED_ENV = ("LANG", "LC_ALL", "RNN_COURSE_DATA_MIRROR", "RNN_COURSE_DATA_DIR")
 KERNEL_NAME = "course-grading"
+SANDBOX_UID = 1000          # the unprivileged user the kernel runs as inside the sandbox
+HOME = "/home/student"      # the kernel's private, size-capped working folder
+IN_KERNEL_MOUNT = "/opt/course-grading"
+LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
 
-class SandboxUnavailable(RuntimeError):
-    """No working sandbox tool on this machine."""
+@dataclass(frozen=True)
+class Limits:
+    """Per-kernel limits: processes (threads count too), memory in bytes, CPU seconds,
+    bytes of writable scratch (tmpfs and largest file)."""
+
+    processes: int = 256
+    memory: int = 3 << 30
+    cpu_seconds: int = 3600
+    scratch: int = 512 << 20
 
 
 @functools.cache
@@ -38,25 +62,54 @@ def problem() -> str | None:
     if tool is None:
         return ("bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: "
                 "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)")
-    probe = subprocess.run([tool, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-                            "--proc", "/proc", "--", "true"], capture_output=True, text=True)
+    probe = subprocess.run([tool, *_root_mounts(), "--unshare-all", "--die-with-parent", "--", sys.executable,
+                            "-c", "pass"], capture_output=True, text=True)
     if probe.returncode != 0:
         return f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()}"
     return None
 
 
-def command(argv: list[str], scratch: Path, hidden: list[Path], writable_empty: list[Path],
-            env: dict[str, str]) -> list[str]:
-    """``argv`` wrapped in bubblewrap: read-only root, ``hidden`` folders emptied,
-    ``writable_empty`` folders replaced by empty writable ones, ``scratch`` writable, the
-    environment cleared and set to ``env`` (plus ``PASSED_ENV`` from ours)."""
-    args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", "1000", "--gid", "1000", "--die-with-parent",
-            "--new-session",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for folder in hidden + writable_empty:
-        if folder.exists():
-            args += ["--tmpfs", str(folder)]
-    args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--clearenv"]
+def _read_only(path: Path) -> list[str]:
+    """Mount ``path`` read-only at the same place (a symlink stays a symlink)."""
+    if path.is_symlink():
+        return ["--symlink", os.readlink(path), str(path)]
+    return ["--ro-bind", str(path), str(path)] if path.exists() else []
+
+
+def _root_mounts() -> list[str]:
+    """The system and Python installation a kernel needs, read-only, on an empty root."""
+    args = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        args += _read_only(Path(top))
+    for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/ssl/certs"):
+        args += _read_only(Path(path))
+    for prefix in dict.fromkeys([sys.base_prefix, sys.prefix]):
+        if not prefix.startswith("/usr/"):
+            args += ["--ro-bind", prefix, prefix]
+    return args + ["--proc", "/proc", "--dev", "/dev"]
+
+
+def data_folders() -> list[Path]:
+    """The folders the course's data loader reads (cache and offline mirror)."""
+    from helpers import data
+
+    folders = [data.cache_dir()]
+    if data.mirror_dir() is not None:
+        folders.append(data.mirror_dir())
+    return [folder.resolve() for folder in folders if folder.is_dir()]
+
+
+def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits) -> list[str]:
+    """``argv`` in bubblewrap on an empty root (see the module's doc); ``scratch`` is the
+    only writable host folder, ``env`` the whole environment (plus ``PASSED_ENV``)."""
+    # the writable tmpfs folders first: what is mounted later (under /tmp too) lands on top of them
+    args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            "--die-with-parent", "--new-session", "--size", str(limits.scratch), "--tmpfs", "/tmp",
+            "--size", str(limits.scratch), "--tmpfs", HOME, *_root_mounts()]
+    for folder in [HELPERS, *data_folders()]:
+        args += ["--ro-bind", str(folder), str(folder)]
+    args += ["--ro-bind", str(IN_KERNEL), IN_KERNEL_MOUNT, "--bind", str(scratch), str(scratch),
+             "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
     for name in PASSED_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]
@@ -65,18 +118,32 @@ def command(argv: list[str], scratch: Path, hidden: list[Path], writable_empty: 
     return args + ["--", *argv]
 
 
-def kernel_spec(spec_dir: Path, scratch: Path, hidden: list[Path], writable_empty: list[Path],
-                env: dict[str, str], sandboxed: bool = True) -> Path:
+def sandbox_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` plus what every sandboxed kernel needs (its home, temporary folder, path)."""
+    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "TMPDIR": "/tmp",
+            "MPLCONFIGDIR": f"{HOME}/.matplotlib", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
+            "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{HELPERS.parent}", "RNN_COURSE_OUTPUTS": f"{HOME}/outputs", **env}
+
+
+def kernel_spec(spec_dir: Path, scratch: Path, env: dict[str, str], limits: Limits, group: str,
+                sandboxed: bool = True) -> Path:
     """Write a Jupyter kernelspec ``KERNEL_NAME`` into ``spec_dir`` whose kernel runs this
-    Python's ipykernel in the sandbox (or, ``sandboxed=False``, without one); returns the
-    folder that holds it (for a ``KernelSpecManager``)."""
+    Python's ipykernel in the sandbox (or, ``sandboxed=False``, without one), started by
+    the launcher in cgroup ``group`` with ``limits``; returns the folder that holds it."""
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
               "--IPKernelApp.log_level=ERROR"]
-    argv = command(kernel, scratch, hidden, writable_empty, env) if sandboxed else kernel
+    launch = [sys.executable, "-I", str(LAUNCHER), "--group", group, "--processes", str(limits.processes),
+              "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
+              "--file-size", str(limits.scratch), "--"]
     folder = spec_dir / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": argv, "display_name": "course grading", "language": "python"}
-    if not sandboxed:
-        spec["env"] = env
+    if sandboxed:
+        spec = {"argv": launch + command(kernel, scratch, sandbox_env(env), limits)}
+    else:
+        spec = {"argv": launch + kernel, "env": dict(env, PYTHONPATH=f"{IN_KERNEL}:{HELPERS.parent}",
+                                                     RNN_COURSE_OUTPUTS=str(scratch / "outputs"))}
+    spec.update(display_name="course grading", language="python")
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
     return spec_dir
+
+

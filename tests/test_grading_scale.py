@@ -1,0 +1,159 @@
+"""A batch of 50 submissions leaves nothing behind (``tools.grading``): every kernel, with
+every process its sandbox started, ends with its submission, and the grading run's memory
+does not grow from one submission to the next.
+
+The course here is one small notebook (one answer, one test, no training), so that the
+batch measures the grader's own cost, not the course's: each submission forks two
+sleeping children and starts a daemon in its own session, the leaks a careless or hostile
+class produces."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+from tests.grading_support import REPO_ROOT, read_csv
+
+STUDENTS = 50
+MARKER = "8111"   # the daemons are `sleep 8111`
+SETUP = "import numpy as np\nfrom helpers.feedback import check_close, check_own_work"
+ANSWER = '''def double(x):
+    """2 x, for an array x."""
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION'''
+TEST = '''check_own_work(double)
+check_close(double(np.arange(3.0)), [0.0, 2.0, 4.0], name="double")
+### BEGIN HIDDEN TESTS
+check_close(double(np.ones((2, 2))), 2 * np.ones((2, 2)), name="double of a matrix")
+### END HIDDEN TESTS'''
+LEAKY_ANSWER = f'''def double(x):
+    """2 x, leaving two sleeping children and a daemon behind at every call."""
+    import os, subprocess, time
+    for _ in range(2):
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+    subprocess.Popen(["sleep", "{MARKER}"], start_new_session=True)
+    return 2 * x'''
+
+
+def _cell(source: str, **nbgrader) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    if nbgrader:
+        cell.metadata["nbgrader"] = {"schema_version": 3, "locked": not nbgrader.get("solution"),
+                                     "task": False, **nbgrader}
+    return cell
+
+
+def course() -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[
+        _cell(SETUP),
+        _cell(ANSWER, grade=False, solution=True, grade_id="ex1_double"),
+        _cell(TEST, grade=True, solution=False, grade_id="ex1_double_test", points=1.0),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+
+
+def _grading_processes(run: str) -> tuple[int, int]:
+    """(processes, total resident kB) whose command line names this run's scratch folder
+    or the daemon, plus the grading command itself and its workers."""
+    count, rss = 0, 0
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "rnn-grade-" in command or f"sleep {MARKER}" in command or run in command:
+                status = (entry / "status").read_text()
+                count += 1
+                rss += int(next((line.split()[1] for line in status.splitlines()
+                                 if line.startswith("VmRSS")), 0))
+        except (OSError, ValueError):
+            continue
+    return count, rss
+
+
+def test_a_batch_of_fifty_leaves_no_process_and_no_growing_memory(tmp_path):
+    source = tmp_path / "course"
+    source.mkdir()
+    name = "01_doubling"
+    nb = course()
+    nbformat.write(nb, source / f"{name}.ipynb")
+    leaky = nbformat.v4.new_notebook(cells=[nb.cells[0], _cell(LEAKY_ANSWER, grade=False, solution=True,
+                                                               grade_id="ex1_double"), nb.cells[2]],
+                                     metadata=nb.metadata)
+    for k in range(STUDENTS):
+        (tmp_path / "subs" / f"s{k:02d}").mkdir(parents=True)
+        nbformat.write(leaky, tmp_path / "subs" / f"s{k:02d}" / f"{name}.ipynb")
+    out = tmp_path / "out"
+    samples, done = [], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            samples.append(_grading_processes(str(out)))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "tools.grading", "grade", str(tmp_path / "subs"),
+                               "--source", str(source), "--jobs", "2", "--timeout", "60", "--out", str(out)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=1200)
+    finally:
+        done.set()
+        sampler.join()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = read_csv(out / "grades.csv")
+    assert len(rows) == STUDENTS and all(row["score"] == "1" for row in rows), rows[:3]
+    assert _grading_processes(str(out)) == (0, 0), "processes of the batch outlived it"
+    peak = max(count for count, _ in samples)
+    print(f"\n{STUDENTS} submissions, 2 jobs: at most {peak} grading processes at once, "
+          f"peak resident {max(r for _, r in samples) / 1024:.0f} MB")
+    # each job holds one kernel's sandbox at a time: a handful of processes, never one per submission
+    assert peak <= 40, f"{peak} processes alive at once: kernels are piling up"
+    quarter = len(samples) // 4
+    early = statistics.median(r for _, r in samples[quarter:2 * quarter])
+    late = statistics.median(r for _, r in samples[3 * quarter:])
+    assert late <= 1.3 * early, (
+        f"resident memory grew over the batch: {early / 1024:.0f} -> {late / 1024:.0f} MB")
+
+
+STUCK_ANSWER = '''def double(x):
+    """Never returns: ignores interrupts, with a sleeping child beside it."""
+    import os, time
+    if os.fork() == 0:
+        time.sleep(600)
+        os._exit(0)
+    while True:
+        try:
+            pass
+        except BaseException:
+            pass'''
+
+
+def test_the_notebook_limit_ends_the_whole_sandbox(tmp_path):
+    """A submission stuck past ``--notebook-limit`` is ended by the timer (not by the cell
+    timeout, set far above it), with every process of its sandbox."""
+    source = tmp_path / "course"
+    source.mkdir()
+    nb = course()
+    nbformat.write(nb, source / "01_doubling.ipynb")
+    stuck = nbformat.v4.new_notebook(cells=[nb.cells[0], _cell(STUCK_ANSWER, grade=False, solution=True,
+                                                               grade_id="ex1_double"), nb.cells[2]],
+                                     metadata=nb.metadata)
+    (tmp_path / "subs" / "stuck").mkdir(parents=True)
+    nbformat.write(stuck, tmp_path / "subs" / "stuck" / "01_doubling.ipynb")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "tools.grading", "grade", str(tmp_path / "subs"), "--source",
+                           str(source), "--jobs", "1", "--timeout", "600", "--notebook-limit", "20",
+                           "--out", str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert time.monotonic() - started < 300, "the cell timeout (600 s), not the 20 s limit, ended it"
+    cell = read_csv(out / "grade_cells.csv")[0]
+    assert cell["score"] == "0" and cell["outcome"] == "not run: the 20 s limit was reached", cell
+    assert _grading_processes(str(out)) == (0, 0)
