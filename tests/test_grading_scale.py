@@ -14,11 +14,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import nbformat
 
 from tests.grading_support import REPO_ROOT, read_csv
+from tools.grading.usage import grading_processes
 
 STUDENTS = 50
 MARKER = "8111"   # the daemons are `sleep 8111`
@@ -61,20 +61,7 @@ def course() -> nbformat.NotebookNode:
 
 
 def _grading_processes(run: str) -> tuple[int, int]:
-    """(processes, total resident kB) whose command line names this run's scratch folder
-    or the daemon, plus the grading command itself and its workers."""
-    count, rss = 0, 0
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if "rnn-grade-" in command or f"sleep {MARKER}" in command or run in command:
-                status = (entry / "status").read_text()
-                count += 1
-                rss += int(next((line.split()[1] for line in status.splitlines()
-                                 if line.startswith("VmRSS")), 0))
-        except (OSError, ValueError):
-            continue
-    return count, rss
+    return grading_processes(run, f"sleep {MARKER}")
 
 
 def test_a_batch_of_fifty_leaves_no_process_and_no_growing_memory(tmp_path):

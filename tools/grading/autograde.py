@@ -295,9 +295,12 @@ def take_records(nb: nbformat.NotebookNode, status: dict[int, str]) -> dict:
 
 def verdict_notebook(course: nbformat.NotebookNode, names: list[str], records: Path,
                      parameters: dict) -> nbformat.NotebookNode:
-    """The course notebook the verdict kernel runs: answers unanswered, grading budgets,
-    and the student's recorded answers replayed around each test."""
+    """The course notebook the verdict kernel runs, up to its last test: answers
+    unanswered, grading budgets, and the student's recorded answers replayed around each
+    test."""
     nb = copy.deepcopy(course)
+    last_test = max((i for i, cell in enumerate(nb.cells) if repair.is_test(cell)), default=len(nb.cells) - 1)
+    nb.cells = nb.cells[:last_test + 1]   # what follows the last test decides nothing
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.update(outputs=[], execution_count=None)
