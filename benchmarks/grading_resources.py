@@ -19,6 +19,7 @@ Run: ``python benchmarks/grading_resources.py [--students 50] [--jobs 2]``.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import threading
 import time
@@ -41,12 +42,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder, out = Path(tmp) / "class", Path(tmp) / "out"
+        # the run's scratch folder: its own (to tell its processes apart) and short (sockets live there)
+        os.environ["TMPDIR"] = scratch = tempfile.mkdtemp(prefix="gr-", dir="/tmp")
         n = make_class(folder, args.students, ("01_backprop_recap",))
         samples, free, done = [], [], threading.Event()
 
         def sample():
             while not done.is_set():
-                samples.append(grading_processes(str(out)))
+                samples.append(grading_processes(scratch, str(out)))
                 free.append(mem_available_mb())
                 time.sleep(0.2)
 
@@ -59,7 +62,7 @@ def main() -> None:
             done.set()
             sampler.join()
         time.sleep(1)
-        left, _ = grading_processes(str(out))
+        left, _ = grading_processes(scratch, str(out))
     print(f"# root: {ROOT}")
     print(f"submissions: {n}")
     print(f"seconds_per_submission_jobs{args.jobs}: {seconds / n:.2f}")

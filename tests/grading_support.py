@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import nbformat
+
+from tools.grading.usage import scratch_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -21,10 +27,26 @@ CELL_TIMEOUT = 60
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def run_tool(replica: Path, *args: str) -> subprocess.CompletedProcess:
-    """``python -m tools.grading ARGS`` from ``replica``, as the Makefile runs it."""
+def run_tool(replica: Path, *args: str, scratch: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m tools.grading ARGS`` from ``replica``, as the Makefile runs it; with
+    ``scratch``, its scratch folder goes there (``TMPDIR``), so that its processes can be
+    told from those of other grading runs beside it."""
+    env = dict(os.environ, TMPDIR=str(scratch)) if scratch is not None else None
     return subprocess.run([sys.executable, "-m", "tools.grading", *args], cwd=replica,
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, env=env)
+
+
+def short_scratch() -> Path:
+    """A fresh folder with a short path (the kernels' unix sockets live below it, and a
+    socket's path may not exceed 107 bytes)."""
+    return Path(tempfile.mkdtemp(prefix="gt-", dir="/tmp"))
+
+
+def leftover_cgroups(grade_output: str) -> list[Path]:
+    """cgroups of the grading run whose output this is that still exist."""
+    label = Path(scratch_folder(grade_output)).name
+    return [p for pattern in (f"{label}-*", f"*/{label}-*", f"*/*/*/{label}-*")
+            for p in Path("/sys/fs/cgroup").glob(pattern)]
 
 
 def visible_files(root: Path) -> list[str]:
@@ -63,6 +85,37 @@ def nbgrader_meta(cell) -> dict:
 
 
 
+# the tiny course: one answer, one test
+SETUP = "import numpy as np\nfrom helpers.feedback import check_close, check_own_work"
+ANSWER = '''def double(x):
+    """2 x, for an array x."""
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION'''
+TEST = '''check_own_work(double)
+check_close(double(np.arange(3.0)), [0.0, 2.0, 4.0], name="double")
+### BEGIN HIDDEN TESTS
+check_close(double(np.ones((2, 2))), 2 * np.ones((2, 2)), name="double of a matrix")
+### END HIDDEN TESTS'''
+
+
+def nbgrader_cell(source: str, **nbgrader) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    if nbgrader:
+        cell.metadata["nbgrader"] = {"schema_version": 3, "locked": not nbgrader.get("solution"),
+                                     "task": False, **nbgrader}
+    return cell
+
+
+def tiny_course() -> nbformat.NotebookNode:
+    """A course notebook of one answer (``double``) and its test, without training: what a
+    test of the grader's own machinery grades, cheaply."""
+    return nbformat.v4.new_notebook(cells=[
+        nbgrader_cell(SETUP),
+        nbgrader_cell(ANSWER, grade=False, solution=True, grade_id="ex1_double"),
+        nbgrader_cell(TEST, grade=True, solution=False, grade_id="ex1_double_test", points=1.0),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+
 
 def make_replica(root: Path) -> Path:
     """A copy in ``root`` of every file of the repository that git does not ignore. The
@@ -77,8 +130,6 @@ def make_replica(root: Path) -> Path:
 def write_class(folder: Path, notebook: str, submissions: dict) -> Path:
     """``folder/<student>/<notebook>.ipynb`` for each ``student: notebook node`` (a string
     is written as the file's text, for unreadable submissions)."""
-    import nbformat
-
     for student, nb in submissions.items():
         target = folder / student / f"{notebook}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -24,9 +24,11 @@ from tests.grading_support import (
     REPO_ROOT,
     ROUND_TRIP_NOTEBOOK,
     changed_outside_ignored,
+    leftover_cgroups,
     make_replica,
     read_csv,
     run_tool,
+    short_scratch,
     snapshot,
     write_class,
 )
@@ -216,9 +218,10 @@ def graded(tmp_path_factory):
     write_class(folder / ".dotted", NAME, {"x": course})
     before, repo, helpers = snapshot(folder), snapshot(replica), snapshot(REPO_ROOT / "helpers")
     started = time.perf_counter()
+    scratch = short_scratch()
     proc = run_tool(replica, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
-                    "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB))
-    leftovers = survivors()
+                    "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB), scratch=scratch)
+    leftovers = survivors(str(scratch))
     grades = {row["student"]: row for row in read_csv(replica / "grading" / "grades.csv")}
     cells = {}
     for row in read_csv(replica / "grading" / "grade_cells.csv"):
@@ -237,16 +240,16 @@ def graded(tmp_path_factory):
     }
 
 
-def survivors() -> list[str]:
-    """Command lines of processes a grading run may have left: kernels (their connection
-    files live under the run's ``rnn-grade-`` scratch folder) and the daemon."""
+def survivors(scratch: str) -> list[str]:
+    """Command lines of processes the grading run may have left: its kernels (their
+    connection files live in its scratch folder) and the daemon."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "rnn-grade-" in command or f"sleep {DAEMON_MARKER}" in command:
+        if scratch in command or f"sleep {DAEMON_MARKER}" in command:
             found.append(f"{entry.name}: {command[:200]}")
     return found
 
@@ -269,9 +272,7 @@ def test_no_process_of_the_batch_outlives_it(graded):
     """Every kernel is killed with its whole sandbox when its submission ends: the fork
     bomb's sleeping children and the daemon started in a new session included."""
     assert graded["leftovers"] == []
-    cgroups = [p for pattern in ("rnn-grade-*", "*/rnn-grade-*", "*/*/*/rnn-grade-*")
-               for p in Path("/sys/fs/cgroup").glob(pattern)]
-    assert cgroups == [], "cgroups of finished kernels were not removed"
+    assert leftover_cgroups(graded["proc"].stdout) == [], "cgroups of finished kernels were not removed"
 
 
 @pytest.mark.parametrize(

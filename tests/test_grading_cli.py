@@ -12,8 +12,10 @@ from tests.grading_support import (
     CELL_TIMEOUT,
     REPO_ROOT,
     ROUND_TRIP_NOTEBOOK,
+    nbgrader_cell,
     read_csv,
     run_tool,
+    tiny_course,
     write_class,
 )
 from tools.grading import cli, sandbox
@@ -88,7 +90,7 @@ def test_feedback_pages_for_every_graded_submission(tmp_path):
     assert f"{NAME}: 5 / 7" in page and "failed: AssertionError" in page
     assert (tmp_path / "run" / "feedback" / "ann" / f"{NAME}.html").is_file()
     # the hidden tests' source is not shown to students, only which check failed and why
-    hidden_line = "_r = np.random.default_rng(11)"
+    hidden_line = "v (hidden test)"   # a string in the hidden tests' source (the highlighter keeps it whole)
     assert hidden_line in course.cells[_test_index(course, exercises(course)[1][1])].source
     assert hidden_line not in page and "hidden tests: not shown" in page
     assert "AssertionError: y differs from the expected value" in page, "the failed check's message"
@@ -124,3 +126,20 @@ def test_grading_into_the_same_folder_adds_and_the_newest_wins(tmp_path):
     other = run_tool(REPO_ROOT, "grade", str(first), "--out", str(out))
     assert other.returncode == 2 and "course version 0123456789abcdef" in other.stderr
     assert sorted(row["student"] for row in read_csv(out / "grades.csv")) == ["ann", "cid"], "nothing lost"
+
+
+def test_check_uses_the_grader_cell_timeout_and_reports_errors_outside_the_tests(tmp_path):
+    """nbgrader's own cell timeout (30 s) would stop a 35 s training cell and call the
+    notebook fine; ``check`` waits as the grader does, and a cell that raises outside the
+    tests fails the check, named."""
+    nb = tiny_course()
+    nb.cells.insert(1, nbgrader_cell("import time\ntime.sleep(35)\nTRAINED = True"))
+    nb.cells.append(nbgrader_cell("assert TRAINED, 'the long cell ran to its end'"))
+    nbformat.write(nb, tmp_path / "slow.ipynb")
+    slow = run_tool(REPO_ROOT, "check", str(tmp_path / "slow.ipynb"))
+    assert slow.returncode == 0 and "every test passed, and no other cell raised" in slow.stdout, slow.stderr
+    nb.cells[1] = nbgrader_cell("TRAINED = True\nraise RuntimeError('a demo broke')")
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    broken = run_tool(REPO_ROOT, "check", str(tmp_path / "broken.ipynb"))
+    assert broken.returncode == 1
+    assert "ERROR outside the tests, in cell 1: RuntimeError: a demo broke" in broken.stderr

@@ -11,28 +11,25 @@ from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
 import threading
 import time
+from pathlib import Path
 
 import nbformat
 
-from tests.grading_support import REPO_ROOT, read_csv
+from tests.grading_support import (
+    REPO_ROOT,
+    leftover_cgroups,
+    nbgrader_cell,
+    read_csv,
+    run_tool,
+    short_scratch,
+    tiny_course,
+)
 from tools.grading.usage import grading_processes
 
 STUDENTS = 50
 MARKER = "8111"   # the daemons are `sleep 8111`
-SETUP = "import numpy as np\nfrom helpers.feedback import check_close, check_own_work"
-ANSWER = '''def double(x):
-    """2 x, for an array x."""
-    ### BEGIN SOLUTION
-    return 2 * x
-    ### END SOLUTION'''
-TEST = '''check_own_work(double)
-check_close(double(np.arange(3.0)), [0.0, 2.0, 4.0], name="double")
-### BEGIN HIDDEN TESTS
-check_close(double(np.ones((2, 2))), 2 * np.ones((2, 2)), name="double of a matrix")
-### END HIDDEN TESTS'''
 LEAKY_ANSWER = f'''def double(x):
     """2 x, leaving two sleeping children and a daemon behind at every call."""
     import os, subprocess, time
@@ -44,59 +41,52 @@ LEAKY_ANSWER = f'''def double(x):
     return 2 * x'''
 
 
-def _cell(source: str, **nbgrader) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(source)
-    if nbgrader:
-        cell.metadata["nbgrader"] = {"schema_version": 3, "locked": not nbgrader.get("solution"),
-                                     "task": False, **nbgrader}
-    return cell
+def with_answer(nb: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    """The tiny course with its answer cell's source replaced."""
+    answer = nbgrader_cell(source, grade=False, solution=True, grade_id="ex1_double")
+    return nbformat.v4.new_notebook(cells=[nb.cells[0], answer, nb.cells[2]], metadata=nb.metadata)
 
 
-def course() -> nbformat.NotebookNode:
-    return nbformat.v4.new_notebook(cells=[
-        _cell(SETUP),
-        _cell(ANSWER, grade=False, solution=True, grade_id="ex1_double"),
-        _cell(TEST, grade=True, solution=False, grade_id="ex1_double_test", points=1.0),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+def _grading_processes(scratch: Path, out: Path) -> tuple[int, int]:
+    return grading_processes(str(scratch), str(out), f"sleep {MARKER}")
 
 
-def _grading_processes(run: str) -> tuple[int, int]:
-    return grading_processes(run, f"sleep {MARKER}")
+def _grade(tmp_path: Path, scratch: Path, *args: str) -> subprocess.CompletedProcess:
+    """``grade`` on ``tmp_path/subs`` against the course in ``tmp_path/course``."""
+    return run_tool(REPO_ROOT, "grade", str(tmp_path / "subs"), "--source", str(tmp_path / "course"), "--out",
+                    str(tmp_path / "out"), *args, scratch=scratch)
 
 
 def test_a_batch_of_fifty_leaves_no_process_and_no_growing_memory(tmp_path):
     source = tmp_path / "course"
     source.mkdir()
     name = "01_doubling"
-    nb = course()
+    nb = tiny_course()
     nbformat.write(nb, source / f"{name}.ipynb")
-    leaky = nbformat.v4.new_notebook(cells=[nb.cells[0], _cell(LEAKY_ANSWER, grade=False, solution=True,
-                                                               grade_id="ex1_double"), nb.cells[2]],
-                                     metadata=nb.metadata)
+    leaky = with_answer(nb, LEAKY_ANSWER)
     for k in range(STUDENTS):
         (tmp_path / "subs" / f"s{k:02d}").mkdir(parents=True)
         nbformat.write(leaky, tmp_path / "subs" / f"s{k:02d}" / f"{name}.ipynb")
-    out = tmp_path / "out"
+    out, scratch = tmp_path / "out", short_scratch()
     samples, done = [], threading.Event()
 
     def sample():
         while not done.is_set():
-            samples.append(_grading_processes(str(out)))
+            samples.append(_grading_processes(scratch, out))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
     try:
-        proc = subprocess.run([sys.executable, "-m", "tools.grading", "grade", str(tmp_path / "subs"),
-                               "--source", str(source), "--jobs", "2", "--timeout", "60", "--out", str(out)],
-                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=1200)
+        proc = _grade(tmp_path, scratch, "--jobs", "2", "--timeout", "60")
     finally:
         done.set()
         sampler.join()
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = read_csv(out / "grades.csv")
     assert len(rows) == STUDENTS and all(row["score"] == "1" for row in rows), rows[:3]
-    assert _grading_processes(str(out)) == (0, 0), "processes of the batch outlived it"
+    assert _grading_processes(scratch, out) == (0, 0), "processes of the batch outlived it"
+    assert leftover_cgroups(proc.stdout) == [], "cgroups of finished kernels were not removed"
     peak = max(count for count, _ in samples)
     print(f"\n{STUDENTS} submissions, 2 jobs: at most {peak} grading processes at once, "
           f"peak resident {max(r for _, r in samples) / 1024:.0f} MB")
@@ -127,20 +117,16 @@ def test_the_notebook_limit_ends_the_whole_sandbox(tmp_path):
     timeout, set far above it), with every process of its sandbox."""
     source = tmp_path / "course"
     source.mkdir()
-    nb = course()
+    nb = tiny_course()
     nbformat.write(nb, source / "01_doubling.ipynb")
-    stuck = nbformat.v4.new_notebook(cells=[nb.cells[0], _cell(STUCK_ANSWER, grade=False, solution=True,
-                                                               grade_id="ex1_double"), nb.cells[2]],
-                                     metadata=nb.metadata)
+    stuck = with_answer(nb, STUCK_ANSWER)
     (tmp_path / "subs" / "stuck").mkdir(parents=True)
     nbformat.write(stuck, tmp_path / "subs" / "stuck" / "01_doubling.ipynb")
-    out = tmp_path / "out"
+    out, scratch = tmp_path / "out", short_scratch()
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "tools.grading", "grade", str(tmp_path / "subs"), "--source",
-                           str(source), "--jobs", "1", "--timeout", "600", "--notebook-limit", "20",
-                           "--out", str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    proc = _grade(tmp_path, scratch, "--jobs", "1", "--timeout", "600", "--notebook-limit", "20")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert time.monotonic() - started < 300, "the cell timeout (600 s), not the 20 s limit, ended it"
     cell = read_csv(out / "grade_cells.csv")[0]
     assert cell["score"] == "0" and cell["outcome"] == "not run: the 20 s limit was reached", cell
-    assert _grading_processes(str(out)) == (0, 0)
+    assert _grading_processes(scratch, out) == (0, 0)

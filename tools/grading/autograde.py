@@ -148,7 +148,7 @@ class _Kernel:
 
         limits = sandbox.Limits(processes=settings.processes, memory=settings.memory_mb << 20,
                                 cpu_seconds=settings.notebook_limit * 4)
-        self.group = cgroups.create(limits.processes, limits.memory)
+        self.group = cgroups.create(limits.processes, limits.memory, scratch.parent.name)
         spec_dir = sandbox.kernel_spec(scratch / f".kernelspec-{restarts}", scratch, _kernel_env(settings), limits,
                                        self.group, sandboxed=not settings.unsafe)
         self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc",

@@ -34,9 +34,10 @@ def _own(controller: str) -> Path | None:
     return None
 
 
-def _make(parent: Path, limits: dict[str, int]) -> Path | None:
-    """A new child of ``parent`` with ``limits`` written (file name -> value), or ``None``."""
-    folder = parent / f"rnn-grade-{uuid.uuid4().hex[:12]}"
+def _make(parent: Path, limits: dict[str, int], label: str) -> Path | None:
+    """A new child ``<label>-<random>`` of ``parent`` with ``limits`` written (file name ->
+    value), or ``None``."""
+    folder = parent / f"{label}-{uuid.uuid4().hex[:12]}"
     try:
         folder.mkdir()
         for name, value in limits.items():
@@ -47,17 +48,18 @@ def _make(parent: Path, limits: dict[str, int]) -> Path | None:
     return folder
 
 
-def create(processes: int, memory: int) -> str:
-    """A fresh cgroup (or a pair, under v1) capping ``processes`` and ``memory`` bytes."""
+def create(processes: int, memory: int, label: str) -> str:
+    """A fresh cgroup (or a pair, under v1) capping ``processes`` and ``memory`` bytes,
+    named after ``label`` (the grading run's scratch folder)."""
     unified = _own("")
     if unified is not None and (MOUNT / "cgroup.controllers").exists():
-        folder = _make(unified, {"pids.max": processes, "memory.max": memory, "memory.swap.max": 0})
+        folder = _make(unified, {"pids.max": processes, "memory.max": memory, "memory.swap.max": 0}, label)
         if folder is not None:
             return str(folder)
     folders = []
     for controller, limits in (("pids", {"pids.max": processes}), ("memory", {"memory.limit_in_bytes": memory})):
         parent = _own(controller)
-        folder = _make(parent, limits) if parent is not None else None
+        folder = _make(parent, limits, label) if parent is not None else None
         if folder is not None:
             folders.append(str(folder))
     return ":".join(folders)

@@ -159,7 +159,7 @@ def _grade(args) -> int:
     print(f"graded {len(results)} submission(s) of {len(found.students)} student(s) in "
           f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, cell timeout "
           f"{settings.timeout} s){'' if not found.skipped else f'; {len(found.skipped)} skipped (see above)'}\n"
-          f"grades: {grades}\nper test cell: {cells}")
+          f"grades: {grades}\nper test cell: {cells}\nscratch folder (removed): {work}")
     return 0
 
 
@@ -170,24 +170,45 @@ def _merge(args) -> int:
     return 0
 
 
-def _check(args) -> int:
-    """nbgrader's validation of one notebook (every test cell run); exit 1 when one fails."""
+def _validator():
+    """nbgrader's ``Validator`` with the grader's cell timeout (nbgrader's own is 30 s,
+    shorter than a training cell), keeping the executed notebook (``.executed``)."""
     from nbgrader.validator import Validator
+    from traitlets.config import Config
 
+    class Keeping(Validator):
+        def _preprocess(self, nb):
+            self.executed = super()._preprocess(nb)
+            return self.executed
+
+    return Keeping(config=Config({"Execute": {"timeout": config.DEFAULT_TIMEOUT}}))
+
+
+def _check(args) -> int:
+    """nbgrader's validation of one notebook (every cell run, with the grader's cell
+    timeout); exit 1 when a test fails or another cell raises."""
     path = args.notebook.resolve()
     if not path.is_file():
         raise UsageError(f"no notebook {args.notebook}")
-    results = Validator().validate(str(path))
+    validator = _validator()
+    results = validator.validate(str(path))
     failed, changed = results.get("failed", []), results.get("changed", []) + results.get("type_changed", [])
     for cell in failed:
         print(f"FAILED test:\n{cell['source'][:400]}\n{cell['raw_error']}\n", file=sys.stderr)
     for cell in changed:
         print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:400]}\n",
               file=sys.stderr)
-    if failed or changed:
-        print(f"{path.name}: {len(failed)} test(s) failed, {len(changed)} locked cell(s) changed", file=sys.stderr)
+    executed = getattr(validator, "executed", None)
+    raised = [(index, out) for index, cell in enumerate(executed.cells if executed is not None else [])
+              if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade")
+              for out in cell.get("outputs", []) if out.output_type == "error"]
+    for index, out in raised:
+        print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:400]}", file=sys.stderr)
+    if failed or changed or raised:
+        print(f"{path.name}: {len(failed)} test(s) failed, {len(changed)} locked cell(s) changed, "
+              f"{len(raised)} error(s) outside the tests", file=sys.stderr)
         return 1
-    print(f"{path.name}: every test passed")
+    print(f"{path.name}: every test passed, and no other cell raised")
     return 0
 
 

@@ -4,8 +4,8 @@ tool Flatpak uses; Debian package ``bubblewrap``), under per-submission limits.
 The sandbox's file system starts **empty**. Mounted into it, read-only, is only what a
 kernel needs: the system's ``/usr`` (libraries, fonts), the Python installation and the
 course's environment (``.venv``), ``helpers/``, the verified data, and the grader's
-in-kernel module (``tools/grading/in_kernel``). The kernel's working folder is a private
-tmpfs with a size cap; the only host folder it can write is its own scratch folder, which
+in-kernel module (``tools/grading/in_kernel``). The kernel's working folder (its home, and
+``TMPDIR`` inside it) is a private tmpfs with a size cap; everything else is read-only; the only host folder it can write is its own scratch folder, which
 holds the connection file and the unix sockets the grader talks through. Nothing else of
 the disk is there: no ``.git``, no ``notebooks/``, no other submission, no earlier run, no
 home folder. Network, process ids, IPC and the user are unshared; the environment is
@@ -102,10 +102,10 @@ def data_folders() -> list[Path]:
 def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits) -> list[str]:
     """``argv`` in bubblewrap on an empty root (see the module's doc); ``scratch`` is the
     only writable host folder, ``env`` the whole environment (plus ``PASSED_ENV``)."""
-    # the writable tmpfs folders first: what is mounted later (under /tmp too) lands on top of them
+    # the writable tmpfs first: what is mounted later lands on top of it
     args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-            "--die-with-parent", "--new-session", "--size", str(limits.scratch), "--tmpfs", "/tmp",
-            "--size", str(limits.scratch), "--tmpfs", HOME, *_root_mounts()]
+            "--die-with-parent", "--new-session", "--size", str(limits.scratch), "--tmpfs", HOME,
+            "--dir", f"{HOME}/.tmp", *_root_mounts()]
     for folder in [HELPERS, *data_folders()]:
         args += ["--ro-bind", str(folder), str(folder)]
     args += ["--ro-bind", str(IN_KERNEL), IN_KERNEL_MOUNT, "--bind", str(scratch), str(scratch),
@@ -120,7 +120,7 @@ def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits)
 
 def sandbox_env(env: dict[str, str]) -> dict[str, str]:
     """``env`` plus what every sandboxed kernel needs (its home, temporary folder, path)."""
-    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "TMPDIR": "/tmp",
+    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "TMPDIR": f"{HOME}/.tmp",
             "MPLCONFIGDIR": f"{HOME}/.matplotlib", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
             "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{HELPERS.parent}", "RNN_COURSE_OUTPUTS": f"{HOME}/outputs", **env}
 
