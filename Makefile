@@ -13,6 +13,8 @@ SHARD ?= 1/1
 OUT ?= grading
 UNSAFE ?=
 NOTEBOOK ?=
+ALSO ?=
+FORCE ?=
 MEMORY_MB ?=
 SHOW_TESTS ?=
 
@@ -52,8 +54,8 @@ data: setup ## fetch and verify every dataset into data/ (for offline classrooms
 notebooks: setup ## re-execute every notebook in place and store its outputs
 	$(PY) -m tools.notebooks execute
 
-student: setup ## write student versions (solutions and hidden tests removed) to release/
-	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading student
+student: setup ## write student versions (solutions and hidden tests removed) to release/ [FORCE=1: replace edited ones]
+	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading student $(if $(FORCE),--force,)
 
 grade: setup ## autograde SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder] [MEMORY_MB=M] [UNSAFE=1] into OUT/grades.csv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [JOBS=N] [SHARD=i/n] [OUT=folder]"; exit 2; }
@@ -75,5 +77,5 @@ feedback: setup ## per-student HTML feedback from the last grading run into OUT/
 benchmarks: setup ## print the speed figures (see benchmarks/)
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-clean-generated: ## delete generated student versions, grading folders and run outputs
-	rm -rf release grading outputs
+clean-generated: setup ## delete generated files; grades, checkpoints, edited student versions only if asked: [ALSO=grades,checkpoints] [FORCE=1]
+	$(PY) -m tools.grading clean $(if $(ALSO),--also "$(ALSO)",) $(if $(FORCE),--force,)

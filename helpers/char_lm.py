@@ -316,17 +316,44 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
     return result
 
 
+def _check_extra(value, where: str = "extra") -> None:
+    """``TypeError`` unless ``value`` is what ``torch.load(weights_only=True)`` reads back:
+    numbers, strings, ``None``, and lists, tuples and string-keyed dicts of them."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_extra(item, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has the key {key!r} ({type(key).__name__}): keys must be strings")
+            _check_extra(item, f"{where}[{key!r}]")
+        return
+    hint = " (an array: .tolist(); a numpy number: float(x) or int(x))" if type(value).__module__ in (
+        "numpy", "torch") else ""
+    kind = f"{type(value).__module__}.{type(value).__name__}"
+    raise TypeError(f"{where} is a {kind}: a checkpoint's extra holds numbers, strings, None, and lists or "
+                    f"dicts of them{hint}")
+
+
 def save_checkpoint(model: CharLM, vocab: Vocabulary, path, extra: dict | None = None,
                     overwrite: bool = False) -> Path:
-    """Write ``model``'s weights, its configuration, ``vocab`` and ``extra`` (numbers and
-    strings only) to ``path`` (a ``.pt`` file; folders are created). An existing file is
-    kept unless ``overwrite``. Returns the path."""
+    """Write ``model``'s weights, its configuration, ``vocab`` and ``extra`` (numbers,
+    strings, ``None``, and lists or string-keyed dicts of them: what ``load_checkpoint``
+    reads back) to ``path`` (a ``.pt`` file; folders are created). An existing file is
+    kept unless ``overwrite``. The file is written whole or not at all (a temporary file,
+    then renamed). Returns the path."""
     if not isinstance(model, CharLM):
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be a helpers.text.Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.config["vocab_size"]:
         raise ValueError(f"vocab has {len(vocab)} tokens but the model predicts {model.config['vocab_size']}")
+    if extra is not None and not isinstance(extra, dict):
+        raise TypeError(f"extra must be a dict or None, got {type(extra).__name__}")
+    _check_extra(extra)
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
@@ -334,7 +361,12 @@ def save_checkpoint(model: CharLM, vocab: Vocabulary, path, extra: dict | None =
     payload = {"format": "rnn-course char_lm 1", "config": dict(model.config),
                "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
                "tokens": list(vocab.tokens), "extra": dict(extra or {})}
-    torch.save(payload, path)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        torch.save(payload, partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 

@@ -1609,6 +1609,12 @@ def existing_checkpoint():
 
 
 add("char_lm.save_checkpoint", "file exists", existing_checkpoint, FileExistsError, "overwrite=True")
+add("char_lm.save_checkpoint", "an array in extra (load_checkpoint could not read it back)",
+    lambda: char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt", extra={"curve": np.zeros(2)}),
+    TypeError, "extra['curve'] is a numpy.ndarray")
+add("char_lm.save_checkpoint", "extra not a dict",
+    lambda: char_lm.save_checkpoint(char_model(), char_vocab(), "m.pt", extra=[1.0]), TypeError,
+    "extra must be a dict")
 add(
     "char_lm.load_checkpoint",
     "no file",

@@ -2,6 +2,7 @@
 budget, evaluation on a whole split, checkpoints and the device choice."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -215,3 +216,38 @@ def test_vocabulary_and_model_must_agree(tmp_path, vocab):
     with pytest.raises(TypeError, match="vocab must be"):
         char_lm.save_checkpoint(char_lm.CharLM(3, "rnn", hidden=4), ["a"], tmp_path / "m.pt")
     assert isinstance(vocab, Vocabulary)
+
+
+def test_whatever_a_checkpoint_accepts_it_loads_and_the_rest_is_refused_up_front(tmp_path, vocab):
+    model = char_lm.CharLM(len(vocab), "gru", hidden=4)
+    extra = {"history": [[1, 2.5], [2, float("nan")]], "best": {"step": 3, "nats": 1.25}, "note": None}
+    path = char_lm.save_checkpoint(model, vocab, tmp_path / "ok.pt", extra=extra)
+    loaded = char_lm.load_checkpoint(path)[2]
+    assert loaded["best"] == extra["best"] and loaded["history"][0] == [1, 2.5] and loaded["note"] is None
+    for bad, named in (({"curve": np.zeros(3)}, r"extra\['curve'\] is a numpy.ndarray.*\.tolist\(\)"),
+                       ({"best": {"nats": np.float32(1.0)}}, r"extra\['best'\]\['nats'\] is a numpy.float32"),
+                       ({1: "x"}, "keys must be strings"), ([1], "extra must be a dict")):
+        with pytest.raises(TypeError, match=named):
+            char_lm.save_checkpoint(model, vocab, tmp_path / "bad.pt", extra=bad)
+        assert not (tmp_path / "bad.pt").exists()
+
+
+def test_a_save_that_fails_half_way_leaves_no_file(tmp_path, vocab, monkeypatch):
+    model = char_lm.CharLM(len(vocab), "rnn", hidden=4)
+    path = tmp_path / "m.pt"
+    path_before = char_lm.save_checkpoint(model, vocab, path)
+    kept = path_before.read_bytes()
+
+    def breaks_half_way(payload, target):
+        Path(target).write_bytes(b"half a checkpoint")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(char_lm.torch, "save", breaks_half_way)
+    with pytest.raises(OSError, match="disk full"):
+        char_lm.save_checkpoint(model, vocab, path, overwrite=True)
+    with pytest.raises(OSError, match="disk full"):
+        char_lm.save_checkpoint(model, vocab, tmp_path / "new.pt")
+    assert path.read_bytes() == kept, "the checkpoint that was there is intact"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt"], "no partial file is left"
+    monkeypatch.undo()
+    char_lm.save_checkpoint(model, vocab, tmp_path / "new.pt")   # no FileExistsError from a partial file

@@ -24,6 +24,7 @@ from tests.grading_support import (
     snapshot,
 )
 from tools.grading import config, release
+from tools.grading.errors import UsageError
 
 # ---------------------------------------------------------------- student versions
 
@@ -112,7 +113,7 @@ def test_student_reports_a_notebook_nbgrader_rejects_and_writes_the_others(tmp_p
                     str(tmp_path / "course"), "--release-dir", str(tmp_path / "release"))
     assert proc.returncode == 1
     assert "02_bad" in proc.stderr
-    assert [p.name for p in (tmp_path / "release").iterdir()] == ["01_good.ipynb"]
+    assert sorted(p.name for p in (tmp_path / "release").iterdir()) == [release.MANIFEST, "01_good.ipynb"]
 
 
 def test_leak_check_flags_stored_widget_state():
@@ -120,3 +121,43 @@ def test_leak_check_flags_stored_widget_state():
     student.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     assert release.solution_leaks(nbformat.v4.new_notebook(), student) == [
         "notebook metadata: stored widget state (rendered widget images)"]
+
+
+# ---------------------------------------------------------------- nothing a teacher wrote is lost
+
+def test_student_never_replaces_an_edited_student_version_silently(replica, released):
+    target = released["release"] / "01_backprop_recap.ipynb"
+    edited = target.read_text().replace("Backpropagation", "Backpropagation (our class: see the handout)", 1)
+    target.write_text(edited)
+    refused = run_tool(replica, "student", "01_backprop_recap")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "release/01_backprop_recap.ipynb" in refused.stderr and "FORCE=1" in refused.stderr
+    assert target.read_text() == edited, "the teacher's edit is still there"
+    forced = run_tool(replica, "student", "01_backprop_recap", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text() != edited and release.edited(released["release"], [target.name]) == []
+
+
+def test_clean_generated_keeps_grades_checkpoints_and_edits_unless_asked(tmp_path, capsys):
+    from tools.grading import clean
+
+    grading, release_dir, outputs = tmp_path / "grading", tmp_path / "release", tmp_path / "outputs"
+    for path in (grading / "student_build" / "gradebook.db", grading / "grades.csv",
+                 grading / "executed" / "01" / "amy.ipynb", outputs / "04_long.ipynb",
+                 outputs / "checkpoints" / "07_long.pt", release_dir / "01.ipynb", release_dir / "02.ipynb"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(path.name)
+    for name in ("01.ipynb", "02.ipynb"):
+        release._remember(release_dir, name)
+    (release_dir / "02.ipynb").write_text("edited by the teacher")
+    folders = {"grading": grading, "release_dir": release_dir, "outputs": outputs}
+    assert clean.clean(set(), False, **folders) == 0
+    said = capsys.readouterr().out
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["grading/executed/01/amy.ipynb", "grading/grades.csv", "outputs/checkpoints/07_long.pt",
+                    f"release/{release.MANIFEST}", "release/02.ipynb"]
+    assert "ALSO=grades" in said and "ALSO=checkpoints" in said and "FORCE=1" in said and "deleted:" in said
+    clean.clean(clean.parse_also("grades,checkpoints"), True, **folders)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    with pytest.raises(UsageError, match="ALSO may name grades, checkpoints; got models"):
+        clean.parse_also("grades,models")

@@ -54,7 +54,7 @@ from tools.grading.results import CellResult, Result
 GRADER_TAG = "grader"        # cells the grader adds around the tests (removed before feedback)
 CALLS_MODULE = "graded_calls"
 RECORDS = "records.json"     # the student's answers, as the verdict kernel reads them
-MAX_RECORD_CHARS = 200_000_000   # recorded answers kept per submission
+MAX_RECORD_CHARS = 20_000_000   # characters of recorded answers kept per test cell
 
 
 @dataclass(frozen=True)
@@ -110,19 +110,22 @@ def _client_class():
     from nbclient import NotebookClient
 
     class CappedClient(NotebookClient):
-        """nbclient that keeps at most ``output_limit`` characters of output per cell
-        (errors always kept: they decide the grade)."""
+        """nbclient that keeps at most ``output_limit`` characters of output per cell, and
+        apart from them at most ``MAX_RECORD_CHARS`` of recorded calls (errors always kept:
+        they decide the grade)."""
 
         def __init__(self, *args, output_limit: int, **kwargs):
             super().__init__(*args, **kwargs)
             self.output_limit, self.sizes, self.dropped = output_limit, {}, {}
 
         def output(self, outs, msg, display_id, cell_index):
-            if msg["msg_type"] != "error" and MIME not in msg.get("content", {}).get("data", {}):
+            if msg["msg_type"] != "error":
                 content = msg.get("content", {})
                 size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-                self.sizes[cell_index] = self.sizes.get(cell_index, 0) + size
-                if self.sizes[cell_index] > self.output_limit:
+                kind, limit = ((cell_index, "calls"), MAX_RECORD_CHARS) if MIME in content.get("data", {}) else (
+                    cell_index, self.output_limit)
+                self.sizes[kind] = self.sizes.get(kind, 0) + size
+                if self.sizes[kind] > limit:
                     self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size
                     return None
             return super().output(outs, msg, display_id, cell_index)
@@ -270,23 +273,21 @@ def _first_error(cell) -> str | None:
 
 
 def take_records(nb: nbformat.NotebookNode, status: dict[int, str]) -> dict:
-    """The calls recorded in the student's executed ``nb`` (removed from its outputs), and
-    per test how its cell ended there: ``{"calls": {grade_id: [...]}, "outcomes": {...}}``."""
-    calls, outcomes, size = {}, {}, 0
+    """The calls recorded in the test cells of the student's executed ``nb``, and per test
+    how its cell ended there: ``{"calls": {grade_id: [...]}, "outcomes": {...}}``. Records
+    are removed from every cell's outputs (the student's code may print look-alikes
+    anywhere; only the test cells' are read)."""
+    calls, outcomes = {}, {}
     for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        records = [out for out in cell.get("outputs", []) if out.output_type == "display_data"
+                   and isinstance(out.get("data", {}).get(MIME), dict)]
+        cell.outputs = [out for out in cell.get("outputs", []) if out not in records]
         if not repair.is_test(cell):
             continue
-        grade_id, kept = repair.nbgrader(cell)["grade_id"], []
-        calls[grade_id] = []
-        for out in cell.get("outputs", []):
-            entry = out.get("data", {}).get(MIME) if out.output_type == "display_data" else None
-            if entry is None:
-                kept.append(out)
-                continue
-            size += len(json.dumps(entry))
-            if size <= MAX_RECORD_CHARS and isinstance(entry, dict):
-                calls[grade_id].append(entry)
-        cell.outputs = kept
+        grade_id = repair.nbgrader(cell)["grade_id"]
+        calls[grade_id] = [out.data[MIME] for out in records]
         error = _first_error(cell)
         outcomes[grade_id] = status.get(index) or (f"your kernel stopped this test earlier: {error}" if error
                                                    else "it was never called")

@@ -7,6 +7,7 @@
     merge OUT SHARD_DIR [SHARD_DIR ...]         one grade table from several shards
     check NOTEBOOK                              nbgrader's validation; exit 1 if a test fails
     feedback [--out DIR] [--show-tests]         per-student HTML feedback from a grading run
+    clean [--also grades,checkpoints] [--force] delete generated files (see tools/grading/clean.py)
 
 Exit status: 0 done (a batch completes even when submissions fail), 1 a failed check or
 student version, 2 a usage error (including: no sandbox and no ``--unsafe``).
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.grading import autograde, collect, config, feedback, release, report, sandbox
+from tools.grading import autograde, clean, collect, config, feedback, release, report, sandbox
 from tools.grading.errors import UsageError
 
 
@@ -47,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("student", parents=[common], help="write student versions to release/")
     st.add_argument("notebooks", nargs="*", help="notebook names (default: all)")
     st.add_argument("--release-dir", type=Path, default=config.RELEASE_DIR)
+    st.add_argument("--force", action="store_true", help="replace student versions edited since they were written")
     gr = sub.add_parser("grade", parents=[common], help="autograde a folder of submissions")
     gr.add_argument("submissions", type=Path, help="folder holding <student>/<notebook>.ipynb")
     gr.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
@@ -71,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
     mg.add_argument("shards", type=Path, nargs="+", help="the --out folders of the shards")
     ck = sub.add_parser("check", parents=[common], help="validate one notebook as nbgrader would")
     ck.add_argument("notebook", type=Path)
+    cl = sub.add_parser("clean", help="delete generated files (keeps grades, checkpoints and edits unless asked)")
+    cl.add_argument("--also", default="", help="also delete: grades, checkpoints (comma-separated)")
+    cl.add_argument("--force", action="store_true", help="also delete student versions edited since written")
     fb = sub.add_parser("feedback", parents=[common], help="HTML feedback per student from the last grading run")
     fb.add_argument("--out", type=Path, default=None, help="grading run folder (default: the grading folder)")
     fb.add_argument("--show-tests", action="store_true",
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return {"student": _student, "grade": _grade, "merge": _merge, "check": _check,
-                "feedback": _feedback}[args.command](args)
+                "feedback": _feedback, "clean": _clean}[args.command](args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -96,7 +101,8 @@ def _student(args) -> int:
     notebooks = config.course_notebooks(source_dir, args.notebooks)
     if not notebooks:
         raise UsageError(f"no notebooks matching {config.NOTEBOOK_GLOB} in {source_dir}")
-    return release.make_student_versions(notebooks, args.course_dir.resolve(), args.release_dir.resolve())
+    return release.make_student_versions(notebooks, args.course_dir.resolve(), args.release_dir.resolve(),
+                                         args.force)
 
 
 def _timeout(args) -> int:
@@ -210,6 +216,10 @@ def _check(args) -> int:
         return 1
     print(f"{path.name}: every test passed, and no other cell raised")
     return 0
+
+
+def _clean(args) -> int:
+    return clean.clean(clean.parse_also(args.also), args.force)
 
 
 def _feedback(args) -> int:

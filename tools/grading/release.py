@@ -6,11 +6,14 @@ hidden tests, the outputs and the stored widget state removed, and the graded ce
 locked. nbgrader works in a scratch course ``grading/student_build/`` made afresh every
 time; the result goes to ``release/<name>.ipynb``, one flat folder to hand out. A student
 version that still holds a line of a solution or of a hidden test, a region marker, a
-stored output or widget state is refused.
+stored output or widget state is refused. A file in ``release/`` that a teacher changed
+since ``make student`` wrote it is never replaced without ``FORCE=1``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -23,6 +26,7 @@ import nbformat
 from tools.grading.config import DEFAULT_TIMEOUT, ROOT
 
 STUDENT_BUILD = "student_build"
+MANIFEST = ".written_by_make_student.json"   # in release/: what the last run wrote (name -> sha256)
 
 # nbgrader's default markers and stubs (nbgrader.preprocessors.ClearSolutions / ClearHiddenTests)
 SECRET_REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
@@ -163,12 +167,39 @@ def solution_leaks(instructor: nbformat.NotebookNode,
     return problems
 
 
-def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: Path) -> int:
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def written_before(release_dir: Path) -> dict[str, str]:
+    """file name -> sha256 of the student versions the last ``make student`` wrote."""
+    manifest = release_dir / MANIFEST
+    return json.loads(manifest.read_text()) if manifest.is_file() else {}
+
+
+def edited(release_dir: Path, names: list[str]) -> list[Path]:
+    """The files among ``names`` in ``release_dir`` that ``make student`` did not write as
+    they are now (a teacher edited them, or put them there)."""
+    before = written_before(release_dir)
+    return [release_dir / name for name in names
+            if (release_dir / name).exists() and before.get(name) != _sha256(release_dir / name)]
+
+
+def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: Path, force: bool = False) -> int:
     """Write the student version of each notebook to ``release_dir``; returns an exit code.
 
     nbgrader works in a scratch course ``course_dir/student_build`` made afresh each time,
     so that grades already in the course's gradebook never block a new student version.
+    A file in ``release_dir`` that differs from what the last run wrote (a teacher's edit)
+    is replaced only with ``force``; without it nothing is written.
     """
+    changed = edited(release_dir, [notebook.name for notebook in notebooks])
+    if changed and not force:
+        print("release/ holds files changed since `make student` wrote them, so nothing was written:\n  "
+              + "\n  ".join(_shown(path) for path in changed)
+              + "\nMove them away to keep your edits, or replace them with `make student FORCE=1`.",
+              file=sys.stderr)
+        return 1
     build = course_dir / STUDENT_BUILD
     if build.exists():
         shutil.rmtree(build)
@@ -192,11 +223,19 @@ def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: 
             failures += 1
             continue
         shutil.copyfile(generated, release_dir / notebook.name)
+        _remember(release_dir, notebook.name)
         answers = sum(bool(cell.metadata.get("nbgrader", {}).get("solution"))
                       for cell in student.cells)
         print(f"{notebook.name}: {answers} answer cell(s) cleared, "
               f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}")
     return 1 if failures else 0
+
+
+def _remember(release_dir: Path, name: str) -> None:
+    """Record in the manifest what was just written to ``release_dir/name``."""
+    manifest = written_before(release_dir)
+    manifest[name] = _sha256(release_dir / name)
+    (release_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def _grade_ids(nb: nbformat.NotebookNode) -> list[str]:
