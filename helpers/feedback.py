@@ -131,7 +131,10 @@ def _answer_source(func) -> tuple[dict[str, ast.AST], dict[str, str]]:
         found["<lambda>"] = next(node for node in ast.walk(tree) if isinstance(node, ast.Lambda))
     imports = {}
     for node in tree.body:
-        if isinstance(node, ast.Import):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and _dotted(node.value)):   # `sm = act.softmax`: a reference under another name
+            imports[node.targets[0].id] = f"= {_dotted(node.value)}"
+        elif isinstance(node, ast.Import):
             imports.update({(a.asname or a.name).split(".")[0]: a.asname and a.name or a.name.split(".")[0]
                             for a in node.names})
         elif isinstance(node, ast.ImportFrom):
@@ -237,11 +240,16 @@ def check_own_work(func, forbidden: tuple[str, ...] = ("helpers",), name: str | 
                 if _is_from(module, forbidden):
                     raise AssertionError(f"{label} imports {module}: write it yourself with numpy")
                 continue
+            for _ in range(10):   # `b = a`, `a = act.softmax`: follow the names assigned at the top
+                root, _, rest = dotted.partition(".")
+                if not imports.get(root, "").startswith("= "):
+                    break
+                dotted = imports[root][2:] + (f".{rest}" if rest else "")
             root = dotted.split(".")[0]
             if root in own and root not in seen:
                 todo.append((root, own))
                 continue
-            if root in imports and _is_from(imports[root], forbidden):
+            if root in imports and _is_from(imports[root].split(" ")[-1] + dotted[len(root):], forbidden):
                 raise AssertionError(f"{label} uses `{dotted}`, which comes from {imports[root]}: write it "
                                      "yourself with numpy")
             for obj in _resolve(dotted, namespace):

@@ -125,16 +125,44 @@ def test_an_unrecordable_result_fails_the_test_with_a_clear_message(monkeypatch,
         verdict(tmp_path, emitted, lambda ns: ns["answer"]([1]))
 
 
-def test_check_own_work_is_judged_from_the_recorded_source(tmp_path):
+@pytest.mark.parametrize("source, named", [
+    ("import helpers.activations as act\n\ndef answer(v):\n    return act.softmax(v)\n", "act.softmax"),
+    ("import helpers.activations as act\nsm = act.softmax\nalso = sm\n\ndef answer(v):\n    return also(v)\n",
+     "helpers.activations"),
+    ("from helpers.activations import softmax as s\n\ndef answer(v):\n    return s(v)\n",
+     "helpers.activations"),
+])
+def test_check_own_work_is_judged_from_the_recorded_source(tmp_path, source, named):
     """In the verdict kernel the stand-in carries the answer's source: the course's guard
-    reads it, never the student's function object."""
+    reads it (its imports and the names it assigns at the top too), never the student's
+    function object, whose top-level lines never ran there."""
     from helpers.feedback import check_own_work
 
     path = tmp_path / "records.json"
-    sources = {"answer": "import helpers.activations as act\n\ndef answer(v):\n    return act.softmax(v)\n"}
-    path.write_text(json.dumps({"calls": {}, "outcomes": {}, "sources": sources}))
+    path.write_text(json.dumps({"calls": {}, "outcomes": {}, "sources": {"answer": source}}))
     judge = {"answer": None, "np": np}
     calls.replay("t", judge, ["answer"], str(path))
-    with pytest.raises(AssertionError, match="act.softmax"):
+    with pytest.raises(AssertionError, match=named):
         check_own_work(judge["answer"])
     calls.restore(judge)
+
+
+def test_a_record_cannot_name_anything_but_an_exception_class(monkeypatch, tmp_path):
+    """A forged record naming ``exec`` (or any other builtin) as the exception raised does
+    not run it in the verdict kernel: it raises ``Exception`` with the message as text."""
+    forged = [{"name": "answer", "inputs": "(int)", "raised": {"type": "exec", "message": "import os"}}]
+    with pytest.raises(Exception) as raised:
+        verdict(tmp_path, forged, lambda ns: ns["answer"](1))
+    assert type(raised.value) is Exception and str(raised.value) == "import os"
+
+
+def test_an_answer_calling_another_answer_records_only_the_tests_call(monkeypatch, tmp_path):
+    emitted = []
+    monkeypatch.setattr(calls, "_emit", emitted.append)
+    student = {}
+    student["inner"] = lambda x: x + 1
+    student["outer"] = lambda x: student["inner"](x) * 2
+    calls.record("t", student, ["inner", "outer"])
+    assert student["outer"](1) == 4
+    calls.restore(student)
+    assert [entry["name"] for entry in emitted] == ["outer"]

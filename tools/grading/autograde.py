@@ -51,6 +51,7 @@ from tools.grading.config import GRADING_ENV, MAX_RESTARTS, Settings
 from tools.grading.in_kernel.graded_calls import MIME
 from tools.grading.results import CellResult, Result
 
+SOCKET_FOLDER_LIMIT = 16 << 20   # bytes a kernel may write into the one host folder it sees
 GRADER_TAG = "grader"        # cells the grader adds around the tests (removed before feedback)
 CALLS_MODULE = "graded_calls"
 RECORDS = "records.json"     # the student's answers, as the verdict kernel reads them
@@ -141,26 +142,52 @@ def _kernel_env(settings: Settings) -> dict[str, str]:
                 OPENBLAS_NUM_THREADS=threads)
 
 
-class _Kernel:
-    """One sandboxed kernel: its cgroup, its kernel manager, a timer that kills it at
-    ``deadline``, and ``end``, which kills every process of its sandbox."""
+def _folder_bytes(folder: Path) -> int:
+    """Bytes in the files under ``folder``."""
+    total = 0
+    for top, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(top, name)).st_size
+            except OSError:
+                continue
+    return total
 
-    def __init__(self, scratch: Path, settings: Settings, restarts: int, deadline: float):
+
+class _Kernel:
+    """One sandboxed kernel: its cgroup, its kernel manager, a watchdog that kills it at
+    ``deadline`` or when its socket folder outgrows ``SOCKET_FOLDER_LIMIT``, and ``end``,
+    which kills every process of its sandbox.
+
+    Each start gets a fresh folder of random name under ``scratch`` (which the sandbox does
+    not see): the kernelspec there, and one subfolder, ``s``, bound into the sandbox for
+    the connection file and the sockets. Nothing a kernel planted (a symlink, say) is ever
+    written through: the next start uses new folders."""
+
+    def __init__(self, scratch: Path, settings: Settings, deadline: float, shared: tuple[Path, ...]):
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
         limits = sandbox.Limits(processes=settings.processes, memory=settings.memory_mb << 20,
                                 cpu_seconds=settings.notebook_limit * 4)
+        home = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
+        self.sockets = home / "s"
+        self.sockets.mkdir()
         self.group = cgroups.create(limits.processes, limits.memory, scratch.parent.name)
-        spec_dir = sandbox.kernel_spec(scratch / f".kernelspec-{restarts}", scratch, _kernel_env(settings), limits,
-                                       self.group, sandboxed=not settings.unsafe)
-        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc",
-                                     ip=str(scratch / f".kernel-{restarts}"),
+        spec_dir = sandbox.kernel_spec(home / "spec", self.sockets, _kernel_env(settings), limits, self.group,
+                                       sandboxed=not settings.unsafe, shared=shared)
+        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(self.sockets / "k"),
                                      kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir)]))
-        self.km.connection_file = str(scratch / f".kernel-{restarts}.json")
-        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.kill)
-        self.timer.daemon = True
-        self.timer.start()
+        self.km.connection_file = str(self.sockets / "kernel.json")
+        self.stop = threading.Event()
+        self.watchdog = threading.Thread(target=self._watch, args=(deadline,), daemon=True)
+        self.watchdog.start()
+
+    def _watch(self, deadline: float) -> None:
+        while not self.stop.wait(0.5):
+            if time.monotonic() > deadline or _folder_bytes(self.sockets) > SOCKET_FOLDER_LIMIT:
+                self.kill()
+                return
 
     def _process(self):
         return getattr(self.km.provisioner, "process", None) if self.km.provisioner else None
@@ -181,7 +208,7 @@ class _Kernel:
 
     def end(self) -> None:
         """Kill the sandbox, reap the kernel, remove its cgroup and connection files."""
-        self.timer.cancel()
+        self.stop.set()
         self.kill()
         process = self._process()
         if process is not None:
@@ -196,9 +223,19 @@ class _Kernel:
             pass
 
 
-def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings) -> dict[int, str]:
-    """Run ``nb`` in place, cell by cell, in a sandboxed kernel; returns the cells that did
-    not simply run (index -> 'timed out', 'kernel died', 'not run: ...')."""
+def _note(cell, text: str) -> None:
+    """A line from the grader under ``cell``'s outputs, remembered in its metadata too (the
+    student's code can print anything, but cannot write there)."""
+    line = f"\n[grader: {text}]\n"
+    cell.setdefault("outputs", []).append(nbformat.v4.new_output("stream", name="stderr", text=line))
+    cell.metadata.setdefault(GRADER_TAG, []).append(line)
+
+
+def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings,
+            shared: tuple[Path, ...] = ()) -> dict[int, str]:
+    """Run ``nb`` in place, cell by cell, in a sandboxed kernel (``shared``: files it may
+    read); returns the cells that did not simply run (index -> 'timed out', 'kernel
+    died', 'not run: ...')."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     status: dict[int, str] = {}
@@ -207,7 +244,7 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings) -> dic
     deadline = time.monotonic() + settings.notebook_limit
     client_class = _client_class()
     while True:
-        kernel = _Kernel(scratch, settings, restarts, deadline)
+        kernel = _Kernel(scratch, settings, deadline, shared)
         client = client_class(nb, km=kernel.km, timeout=settings.timeout, allow_errors=True,
                               interrupt_on_timeout=False, shutdown_kernel="immediate",
                               output_limit=settings.output_limit, resources={"metadata": {"path": str(scratch)}})
@@ -238,15 +275,12 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings) -> dic
                         skip.add(index)
                         status.pop(index)
                     if index in client.dropped:
-                        cell.outputs.append(nbformat.v4.new_output(
-                            "stream", name="stdout",
-                            text=f"\n[grader: {client.dropped[index]:,} characters of output not kept]\n"))
+                        _note(cell, f"{client.dropped[index]:,} characters of output not kept")
         finally:
             kernel.end()
         if broken is None:
             return status
-        nb.cells[broken].setdefault("outputs", []).append(nbformat.v4.new_output(
-            "stream", name="stderr", text=f"\n[grader: {status[broken]}; the cells before were run again]\n"))
+        _note(nb.cells[broken], f"{status[broken]}; the cells before were run again")
         skip.add(broken)
         resume, restarts = broken + 1, restarts + 1
         if restarts > MAX_RESTARTS or time.monotonic() > deadline:
@@ -314,15 +348,17 @@ def verdict_notebook(course: nbformat.NotebookNode, names: list[str], records: P
 
 def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The student's executed notebook with the grader's cells removed; each test cell
-    shows what the student's code printed there, then the verdict kernel's outputs (what
-    decided the points)."""
+    shows the grader's notes from the student's kernel (output not kept, a timeout), then
+    the verdict kernel's outputs (what decided the points). What the student's code printed
+    while a test ran is not kept: it could print the hidden tests' inputs into the feedback."""
     decided = {repair.nbgrader(c)["grade_id"]: c for c in verdict.cells if repair.is_test(c)}
     student.cells = [c for c in student.cells if GRADER_TAG not in c.metadata.get("tags", [])]
     for cell in student.cells:
         if repair.is_test(cell):
             judged = decided[repair.nbgrader(cell)["grade_id"]]
-            printed = [out for out in cell.get("outputs", []) if out.output_type != "error"]
-            cell.outputs, cell.execution_count = printed + judged.get("outputs", []), judged.get("execution_count")
+            notes = [nbformat.v4.new_output("stream", name="stderr", text=line)
+                     for line in cell.metadata.pop(GRADER_TAG, [])]
+            cell.outputs, cell.execution_count = notes + judged.get("outputs", []), judged.get("execution_count")
     return student
 
 
@@ -343,7 +379,7 @@ def _run_both(course, repaired: repair.Repaired, settings: Settings, places: Pla
         records["sources"] = repair.answer_sources(repaired.notebook, course)
         (judge / RECORDS).write_text(json.dumps(records))
         verdict = verdict_notebook(course, names, judge / RECORDS, parameters)
-        status = execute(verdict, judge, settings)
+        status = execute(verdict, judge, settings, shared=(judge / RECORDS,))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(judge, ignore_errors=True)
@@ -399,10 +435,14 @@ def grade_safely(submission: Submission, course_path: Path, settings: Settings, 
     try:
         return grade_one(submission, course_path, settings, places)
     except Exception as error:  # the batch goes on; the row says what to look at
-        points = test_points(nbformat.read(course_path, as_version=4))
-        return Result(submission.student, submission.notebook, 0.0, sum(points.values()),
-                      f"grader error: {type(error).__name__}: {error}", time.monotonic() - started,
-                      [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
+        return _grader_error(submission, course_path, error, time.monotonic() - started)
+
+
+def _grader_error(submission: Submission, course_path: Path, error: BaseException, seconds: float) -> Result:
+    points = test_points(nbformat.read(course_path, as_version=4))
+    return Result(submission.student, submission.notebook, 0.0, sum(points.values()),
+                  f"grader error: {type(error).__name__}: {error}", seconds,
+                  [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
 
 
 def grade_all(submissions: list[Submission], courses: dict[str, Path], settings: Settings, places: Places,
@@ -424,5 +464,11 @@ def grade_all(submissions: list[Submission], courses: dict[str, Path], settings:
             futures = {pool.submit(grade_safely, sub, courses[sub.notebook], settings, places): index
                        for index, sub in enumerate(submissions)}
             for future in as_completed(futures):
-                done(futures[future], future.result())
+                index = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:   # a worker died (killed for memory, say): its rows say so
+                    sub = submissions[index]
+                    result = _grader_error(sub, courses[sub.notebook], error, 0.0)
+                done(index, result)
     return [results[i] for i in range(len(submissions))]

@@ -31,12 +31,15 @@ import nbformat
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE)
 SUSPICIOUS_NAMES = {"globals", "vars", "__builtins__", "builtins", "get_ipython", "exec", "eval", "compile",
-                    "__import__", "setattr", "delattr", "breakpoint"}
+                    "__import__", "setattr", "delattr", "breakpoint",
+                    # IPython's input and output history: the test cell being run, hidden tests included
+                    "In", "Out", "_ih", "_oh", "_i", "_ii", "_iii", "_dh"}
 SUSPICIOUS_ATTRIBUTES = {"__code__", "__globals__", "__builtins__", "__dict__", "f_globals", "f_locals", "f_back",
                          "input_transformers_cleanup", "input_transformers_post", "ast_transformers",
                          "set_custom_exc", "modules", "_getframe", "_exit", "excepthook", "user_ns"}
 SUSPICIOUS_MODULES = {"builtins", "ctypes", "gc", "inspect", "importlib", "subprocess", "signal", "IPython",
-                      "ipykernel", "jupyter_client", "zmq", "multiprocessing", "threading", "pty"}
+                      "ipykernel", "jupyter_client", "zmq", "multiprocessing", "threading", "pty", "linecache",
+                      "traceback", "graded_calls"}
 EXIT_CALLS = {"exit", "quit"}
 
 
@@ -149,6 +152,28 @@ def protected_names(course: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
     return names, checkers
 
 
+def test_names(course: nbformat.NotebookNode) -> set[str]:
+    """Names the course's test cells assign (``_expected``, ``_r``, ...): an answer has no
+    business reading them."""
+    found = set()
+    for cell in course.cells:
+        if is_test(cell):
+            try:
+                tree = ast.parse(_python(cell.source))
+            except SyntaxError:
+                continue
+            found |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return found
+
+
+def _reads_test_names(tree: ast.AST, tested: set[str]) -> list[tuple[int, str]]:
+    """(line, reason) for every name a test cell sets that the answer reads without setting it."""
+    own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
+    own |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    return [(n.lineno, f"reads `{n.id}`, which only a test cell sets") for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in tested - own]
+
+
 def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
     """(line, reason) for every use of the grader's machinery anywhere in ``tree``."""
     found = []
@@ -180,7 +205,8 @@ def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
     return found
 
 
-def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset()) -> tuple[str, list[str], list[str]]:
+def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset(),
+             tested: set[str] = frozenset()) -> tuple[str, list[str], list[str]]:
     """``(code to run, removed statements, flags)`` for one answer: its definitions only.
     ``protected``: names the course imports; ``checkers``: those of them that check answers."""
     try:
@@ -203,7 +229,7 @@ def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset())
     outer_exits = {id(node.value) for node in tree.body
                    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
                    and ast.unparse(node.value.func) in EXIT_CALLS | {"sys.exit"}}
-    for line, reason in _suspicious(tree, protected):
+    for line, reason in _suspicious(tree, protected) + _reads_test_names(tree, tested):
         if "`get_ipython`" not in reason or "get_ipython" in source:   # magics become get_ipython() calls
             flags.append(f"line {line}: {reason}")
     for node in ast.walk(tree):
@@ -295,6 +321,7 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
     if pending:
         repaired.notes.append(f"{len(pending)} cell(s) after the last answer were not run")
     protected, checkers = protected_names(course)
+    tested = test_names(course)
     for cell in repaired.notebook.cells:
         cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[], execution_count=None)
         if is_answer(cell):
@@ -302,7 +329,7 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
             if grade_id not in found:
                 cell.source = unanswered(cell.source)
                 continue
-            cell.source, removed, flags = sanitize(found[grade_id], protected, checkers)
+            cell.source, removed, flags = sanitize(found[grade_id], protected, checkers, tested)
             if removed:
                 answer_notes[grade_id].append(f"not run (not a definition): {'; '.join(removed)}")
             repaired.flags += [f"{grade_id} {flag}" for flag in flags]

@@ -47,12 +47,13 @@ LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 @dataclass(frozen=True)
 class Limits:
     """Per-kernel limits: processes (threads count too), memory in bytes, CPU seconds,
-    bytes of writable scratch (tmpfs and largest file)."""
+    bytes of the private tmpfs, and of the largest file written anywhere."""
 
     processes: int = 256
     memory: int = 3 << 30
     cpu_seconds: int = 3600
     scratch: int = 512 << 20
+    file_size: int = 64 << 20
 
 
 @functools.cache
@@ -99,14 +100,16 @@ def data_folders() -> list[Path]:
     return [folder.resolve() for folder in folders if folder.is_dir()]
 
 
-def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits) -> list[str]:
+def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits,
+            shared: tuple[Path, ...] = ()) -> list[str]:
     """``argv`` in bubblewrap on an empty root (see the module's doc); ``scratch`` is the
-    only writable host folder, ``env`` the whole environment (plus ``PASSED_ENV``)."""
+    only writable host folder, ``shared`` files it may read, ``env`` the whole environment
+    (plus ``PASSED_ENV``)."""
     # the writable tmpfs first: what is mounted later lands on top of it
     args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--die-with-parent", "--new-session", "--size", str(limits.scratch), "--tmpfs", HOME,
             "--dir", f"{HOME}/.tmp", *_root_mounts()]
-    for folder in [HELPERS, *data_folders()]:
+    for folder in [HELPERS, *data_folders(), *shared]:
         args += ["--ro-bind", str(folder), str(folder)]
     args += ["--ro-bind", str(IN_KERNEL), IN_KERNEL_MOUNT, "--bind", str(scratch), str(scratch),
              "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
@@ -126,7 +129,7 @@ def sandbox_env(env: dict[str, str]) -> dict[str, str]:
 
 
 def kernel_spec(spec_dir: Path, scratch: Path, env: dict[str, str], limits: Limits, group: str,
-                sandboxed: bool = True) -> Path:
+                sandboxed: bool = True, shared: tuple[Path, ...] = ()) -> Path:
     """Write a Jupyter kernelspec ``KERNEL_NAME`` into ``spec_dir`` whose kernel runs this
     Python's ipykernel in the sandbox (or, ``sandboxed=False``, without one), started by
     the launcher in cgroup ``group`` with ``limits``; returns the folder that holds it."""
@@ -134,11 +137,11 @@ def kernel_spec(spec_dir: Path, scratch: Path, env: dict[str, str], limits: Limi
               "--IPKernelApp.log_level=ERROR"]
     launch = [sys.executable, "-I", str(LAUNCHER), "--group", group, "--processes", str(limits.processes),
               "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
-              "--file-size", str(limits.scratch), "--"]
+              "--file-size", str(limits.file_size), "--"]
     folder = spec_dir / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     if sandboxed:
-        spec = {"argv": launch + command(kernel, scratch, sandbox_env(env), limits)}
+        spec = {"argv": launch + command(kernel, scratch, sandbox_env(env), limits, shared)}
     else:
         spec = {"argv": launch + kernel, "env": dict(env, PYTHONPATH=f"{IN_KERNEL}:{HELPERS.parent}",
                                                      RNN_COURSE_OUTPUTS=str(scratch / "outputs"))}

@@ -32,6 +32,7 @@ MAX_ARRAY_BYTES = 64 << 20   # a larger array is not recorded (the test then fai
 MAX_DEPTH = 6                # nesting of tuples, lists and dicts recorded
 MESSAGE_CHARS = 2000         # characters of an exception's message kept
 _saved: dict[str, object] = {}
+_active: list[str] = []      # the recorded call under way, if any
 
 
 class Unrecordable(Exception):
@@ -172,8 +173,18 @@ def _emit(entry: dict) -> None:
 
 
 def _recorder(name: str, function, test_id: str, counter):
-    """``function`` wrapped to emit a record of every call."""
+    """``function`` wrapped to emit a record of every call a test makes (an answer calling
+    another answer inside is not a call of the test's: not recorded)."""
     def recorded(*args, **kwargs):
+        if _active:
+            return function(*args, **kwargs)
+        _active.append(name)
+        try:
+            return _recorded_call(args, kwargs)
+        finally:
+            _active.pop()
+
+    def _recorded_call(args, kwargs):
         arguments = {"args": args, "kwargs": kwargs}
         before = [(path, np.array(_numpy(leaf), copy=True)) for path, leaf in _leaves(arguments)]
         entry = {"test": test_id, "name": name, "call": next(counter),
@@ -186,8 +197,9 @@ def _recorder(name: str, function, test_id: str, counter):
             raise
         try:
             entry["result"] = encode(result)
-        except Unrecordable as problem:
-            entry["unrecordable"] = str(problem)
+        except Exception as problem:   # Unrecordable, or a value numpy cannot read (a bfloat16 tensor)
+            entry["unrecordable"] = str(problem) if isinstance(problem, Unrecordable) else (
+                f"a {type(result).__qualname__} that could not be read ({type(problem).__name__}: {problem})")
         inputs = dict(_leaves(arguments))
         entry["mutated"] = [[list(path), encode(np.array(_numpy(inputs[path])))] for path, old in before
                             if _numpy(inputs[path]).shape != old.shape
@@ -248,8 +260,10 @@ def _answer(entry: dict, arguments: dict):
         if tuple(target.shape) == value.shape:
             _numpy(target)[...] = value
     if "raised" in entry:
-        kind = getattr(builtins, entry["raised"]["type"], Exception)
-        raise kind(entry["raised"]["message"])
+        kind = getattr(builtins, str(entry["raised"]["type"]), None)
+        if not (isinstance(kind, type) and issubclass(kind, Exception)):
+            kind = Exception   # a record names a class: never anything else that is callable
+        raise kind(str(entry["raised"]["message"]))
     if "unrecordable" in entry:
         raise TypeError(f"{entry['name']} returned {entry['unrecordable']}, which the grader cannot check: "
                         "return numbers, arrays, tuples, lists or dicts")
