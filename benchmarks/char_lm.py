@@ -18,13 +18,15 @@ import os
 
 import torch
 
-from helpers import char_lm, data
+from helpers import data
+from helpers.torch_nets import char_lm
+from helpers.torch_nets.cells import CELLS
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=300.0)
-    parser.add_argument("--kind", default="lstm", choices=sorted(char_lm.CELLS))
+    parser.add_argument("--kind", default="lstm", choices=sorted(CELLS))
     parser.add_argument("--hidden", type=int, default=512)
     parser.add_argument("--layers", type=int, default=1)
     parser.add_argument("--dropout", type=float, default=0.2)
@@ -44,8 +46,8 @@ def main() -> None:
     text = data.load_text("tinyshakespeare")
     train_text, val_text = char_lm.split_text(text)
     vocab = char_lm.char_vocabulary(text)
-    model = char_lm.CharLM(len(vocab), args.kind, args.hidden, args.layers, args.dropout,
-                           args.embedding).to(args.device)
+    model = char_lm.CharLM(len(vocab), kind=args.kind, hidden=args.hidden, layers=args.layers,
+                           dropout=args.dropout, embedding=args.embedding).to(args.device)
     result = char_lm.train(model, vocab.encode(list(train_text)), val_ids=vocab.encode(list(val_text)),
                            n_streams=args.streams, seq_len=args.window, lr=args.lr, max_seconds=args.seconds,
                            eval_every=60.0, progress=False)
@@ -59,7 +61,7 @@ def main() -> None:
         reached = [row[3] for row in result.history if row[0] >= mark - 1.0]
         value = f"{reached[0]:.4f}" if reached else "not reached"
         print(f"val_nats_per_char_at_{mark}s: {value}")
-    print(f"chars_per_s: {result.chars_per_second:.0f}")
+    print(f"chars_per_s: {result.items_per_second:.0f}")
 
 
 if __name__ == "__main__":

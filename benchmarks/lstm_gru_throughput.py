@@ -6,8 +6,8 @@ sequences of 64 characters, state carried from batch to batch. One training step
 forward pass + BPTT + a steepest-descent update. Timed in one run, the four
 implementations taking turns (``srn_throughput.interleaved_rates``):
 
-* ``numpy_lstm``, ``numpy_gru``: ``helpers.lstm`` and ``helpers.gru``, float32;
-* ``torch_lstm``, ``torch_gru``: ``helpers.torch_models.TorchRecurrentNet`` (``nn.LSTM`` /
+* ``numpy_lstm``, ``numpy_gru``: ``helpers.numpy_nets.lstm`` and ``helpers.numpy_nets.gru``, float32;
+* ``torch_lstm``, ``torch_gru``: ``helpers.torch_nets.twins.TorchRecurrentNet`` (``nn.LSTM`` /
   ``nn.GRU`` + ``nn.Linear``), float32, on the CPU.
 
 Prints the four rates and, as its last lines, ``ratio_numpy_lstm_over_torch`` and
@@ -21,9 +21,10 @@ import numpy as np
 import torch
 from srn_throughput import BATCH, HIDDEN, LR, SEQ_LEN, batches, interleaved_rates  # also sets threads
 
-from helpers import data, gru, lstm, optim
-from helpers.text import Vocabulary, contiguous_streams, tokenize_chars
-from helpers.torch_models import TorchRecurrentNet
+from helpers import data
+from helpers.data.text import Vocabulary, contiguous_streams, tokenize_chars
+from helpers.numpy_nets import gru, lstm, optim
+from helpers.torch_nets.twins import TorchRecurrentNet
 
 
 def numpy_stepper(module, vocab_size: int):
@@ -39,7 +40,7 @@ def numpy_stepper(module, vocab_size: int):
 
 def torch_stepper(kind: str, vocab_size: int):
     torch.manual_seed(0)
-    model = TorchRecurrentNet(kind, vocab_size, HIDDEN, vocab_size)
+    model = TorchRecurrentNet(kind, n_inputs=vocab_size, n_hidden=HIDDEN, n_outputs=vocab_size)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     zeros = torch.zeros(BATCH, HIDDEN)
     state = {"s": (zeros, zeros.clone()) if kind == "lstm" else zeros}

@@ -28,8 +28,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from helpers import data, optim, srn  # noqa: E402
-from helpers.text import Vocabulary, contiguous_streams, word_tokens_from  # noqa: E402
+from helpers import data  # noqa: E402
+from helpers.data.text import Vocabulary, contiguous_streams, word_tokens_from  # noqa: E402
+from helpers.numpy_nets import optim, srn  # noqa: E402
 
 FIRST_LINE = "It is a truth universally acknowledged"
 N_WORDS, N_HIDDEN = 5000, 64

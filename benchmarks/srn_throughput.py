@@ -4,7 +4,7 @@ One training step = forward pass + BPTT + a steepest-descent update on a batch o
 sequences of 64 characters (2,048 characters), hidden size 128, softmax over the 65
 characters, state carried from batch to batch. Timed in one run, on 2 threads:
 
-* ``numpy``: the course's batched numpy SRN (``helpers.srn``, float32);
+* ``numpy``: the course's batched numpy SRN (``helpers.numpy_nets.srn``, float32);
 * ``torch``: ``torch.nn.RNN`` + ``torch.nn.Linear`` of the same size on the CPU (float32);
 * ``loop``: an unbatched, one-sequence-at-a-time, one-step-at-a-time numpy loop with
   column vectors (float64), in the style of the classic minimal character RNN.
@@ -31,9 +31,10 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from helpers import data, optim, srn  # noqa: E402
-from helpers.text import Vocabulary, contiguous_streams, tokenize_chars  # noqa: E402
-from helpers.torch_models import TorchSRN  # noqa: E402
+from helpers import data  # noqa: E402
+from helpers.data.text import Vocabulary, contiguous_streams, tokenize_chars  # noqa: E402
+from helpers.numpy_nets import optim, srn  # noqa: E402
+from helpers.torch_nets.twins import TorchSRN  # noqa: E402
 
 HIDDEN, BATCH, SEQ_LEN, LR = 128, 32, 64, 1e-3
 
@@ -83,7 +84,7 @@ def numpy_stepper(vocab_size: int):
 
 def torch_stepper(vocab_size: int):
     torch.manual_seed(0)
-    model = TorchSRN(vocab_size, HIDDEN, vocab_size)
+    model = TorchSRN(n_inputs=vocab_size, n_hidden=HIDDEN, n_outputs=vocab_size)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     state = {"h": torch.zeros(BATCH, HIDDEN)}
 

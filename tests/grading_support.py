@@ -86,7 +86,7 @@ def nbgrader_meta(cell) -> dict:
 
 
 # the tiny course: one answer, one test
-SETUP = "import numpy as np\nfrom helpers.feedback import check_close, check_own_work"
+SETUP = "import numpy as np\nfrom helpers.notebook.feedback import check_close, check_own_work"
 ANSWER = '''def double(x):
     """2 x, for an array x."""
     ### BEGIN SOLUTION

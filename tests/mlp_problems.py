@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.mlp import MLP
+from helpers.numpy_nets.mlp import MLP
 
 ARCHITECTURES = [
     ((1, 4, 4, 4, 1), ("tanh", "tanh", "tanh", "linear"), "mse"),

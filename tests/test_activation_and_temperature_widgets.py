@@ -4,7 +4,7 @@ tested without a browser, plus a smoke test that the widget shells build."""
 import numpy as np
 import pytest
 
-from helpers.widgets import (
+from helpers.notebook.widgets import (
     activation_curve,
     activation_explorer,
     temperature_explorer,

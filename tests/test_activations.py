@@ -1,10 +1,10 @@
-"""helpers.activations: values, derivatives from the output, stable softmax family."""
+"""helpers.numpy_nets.activations: values, derivatives from the output, stable softmax family."""
 
 import numpy as np
 import pytest
 import torch
 
-from helpers.activations import (
+from helpers.numpy_nets.activations import (
     get_activation,
     linear,
     linear_derivative_from_output,
@@ -16,7 +16,7 @@ from helpers.activations import (
     tanh,
     tanh_derivative_from_output,
 )
-from helpers.gradcheck import numeric_gradient, relative_error
+from helpers.numpy_nets.gradcheck import numeric_gradient, relative_error
 
 V = np.linspace(-6.0, 6.0, 25)
 
@@ -111,7 +111,7 @@ def test_softmax_backward_checks_shapes():
 
 
 def test_unchecked_pair_computes_the_same_values():
-    from helpers.activations import get_activation, get_unchecked_activation
+    from helpers.numpy_nets.activations import get_activation, get_unchecked_activation
 
     v = np.linspace(-30, 30, 61)
     for name in ("sigmoid", "tanh", "linear"):

@@ -27,37 +27,31 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers import (  # noqa: E402
+from helpers import data, validation
+from helpers.data import batching, digits, encoding, pcfg, series, splits, text
+from helpers.notebook import feedback, plotting, setup, widgets
+from helpers.numpy_nets import (
     activations,
-    batching,
-    char_lm,
-    data,
-    digits,
-    encoding,
-    feedback,
-    forecasting,
     gradcheck,
-    gradient_flow,  # noqa: E402
+    gradient_flow,
     gru,
     lstm,
     metrics,
     mlp,
-    notebook,
     optim,
-    pcfg,
-    plotting,
     recurrent,
+    srn,
+    tasks,
+)
+from helpers.torch_nets import (
+    char_lm,
+    forecasting,
     sampling,
     sequence_classifier,
-    series,
-    splits,
-    srn,
     surprisal,
-    tasks,
-    text,
-    torch_models,
-    validation,
-    widgets,
+)
+from helpers.torch_nets import (
+    twins as torch_models,
 )
 
 VALID = "valid"
@@ -1590,7 +1584,7 @@ add(
 add(
     "char_lm.save_checkpoint",
     "vocab of another size",
-    lambda: char_lm.save_checkpoint(char_lm.CharLM(9, "rnn", hidden=2), char_vocab(), "m.pt"),
+    lambda: char_lm.save_checkpoint(char_lm.CharLM(9, kind="srn", hidden=2), char_vocab(), "m.pt"),
     ValueError,
     "vocab has 4 tokens",
 )
@@ -1979,18 +1973,18 @@ add(
     ValueError,
     "ends",
 )
-add("forecasting.Forecaster", "hidden 0", lambda: forecasting.Forecaster(0), ValueError, "hidden")
+add("forecasting.Forecaster", "hidden 0", lambda: forecasting.Forecaster(hidden=0), ValueError, "hidden")
 add(
     "forecasting.Forecaster.forward",
     "3-D input",
-    lambda: forecasting.Forecaster(2)(torch.zeros(1, 2, 1)),
+    lambda: forecasting.Forecaster(hidden=2)(torch.zeros(1, 2, 1)),
     ValueError,
     "x",
 )
 add(
     "forecasting.Forecaster.forward",
     "long tensor",
-    lambda: forecasting.Forecaster(2)(torch.zeros(1, 2, dtype=torch.long)),
+    lambda: forecasting.Forecaster(hidden=2)(torch.zeros(1, 2, dtype=torch.long)),
     ValueError,
     "x",
 )
@@ -1998,7 +1992,7 @@ add_array_cases(
     "forecasting.Forecaster.predict_next",
     "windows",
     np.zeros((2, 3)),
-    lambda v: forecasting.Forecaster(2).predict_next(v),
+    lambda v: forecasting.Forecaster(hidden=2).predict_next(v),
     shape_bad=np.zeros(3),
 )
 
@@ -2012,7 +2006,7 @@ def forecaster_call(**kwargs):
         "epochs": 1,
     }
     args.update(kwargs)
-    model = args.pop("model", forecasting.Forecaster(2))
+    model = args.pop("model", forecasting.Forecaster(hidden=2))
     return forecasting.train_forecaster(model, args.pop("inputs"), args.pop("targets"), **args)
 
 
@@ -2235,7 +2229,7 @@ add(
 
 def word_model():
     torch.manual_seed(0)
-    return char_lm.CharLM(3, "lstm", hidden=4, embedding=2)
+    return char_lm.CharLM(3, kind="lstm", hidden=4, embedding=2)
 
 
 WORDS = text.Vocabulary([".", "a", "b"])
@@ -2275,7 +2269,7 @@ add("widgets.label_ranker", "valid", lambda: widgets.label_ranker(lambda t: [("a
 add(
     "torch_models.TorchRecurrentNet",
     "unknown kind",
-    lambda: torch_models.TorchRecurrentNet("rnn", M, U, K),
+    lambda: torch_models.TorchRecurrentNet("rnn", n_inputs=M, n_hidden=U, n_outputs=K),
     ValueError,
     "kind",
 )
@@ -2289,7 +2283,7 @@ add(
 add(
     "torch_models.TorchRecurrentNet.forward",
     "LSTM state not a pair",
-    lambda: torch_models.TorchRecurrentNet("lstm", M, U, K)(
+    lambda: torch_models.TorchRecurrentNet("lstm", n_inputs=M, n_hidden=U, n_outputs=K)(
         torch.zeros(2, 3, dtype=torch.long), torch.zeros(2, U)
     ),
     ValueError,
@@ -2298,7 +2292,7 @@ add(
 add(
     "torch_models.TorchRecurrentNet.forward",
     "vectors of the wrong width",
-    lambda: torch_models.TorchRecurrentNet("gru", M, U, K)(torch.zeros(2, 3, M + 1)),
+    lambda: torch_models.TorchRecurrentNet("gru", n_inputs=M, n_hidden=U, n_outputs=K)(torch.zeros(2, 3, M + 1)),
     TypeError,
     "inputs",
 )
@@ -2325,11 +2319,11 @@ for fname, state in (
         ValueError,
         "truncate",
     )
-add("torch_models.TorchSRN", "n_hidden 0", lambda: torch_models.TorchSRN(M, 0, K), ValueError, "n_hidden")
+add("torch_models.TorchSRN", "n_hidden 0", lambda: torch_models.TorchSRN(n_inputs=M, n_hidden=0, n_outputs=K), ValueError, "n_hidden")
 add(
     "torch_models.TorchSRN",
     "dtype int",
-    lambda: torch_models.TorchSRN(M, U, K, dtype=torch.int64),
+    lambda: torch_models.TorchSRN(n_inputs=M, n_hidden=U, n_outputs=K, dtype=torch.int64),
     TypeError,
     "dtype",
 )
@@ -2882,8 +2876,8 @@ for label, kwargs, expect, names in [
     ("seed None", {"seed": None}, ValueError, "seed"),
     ("threads 0", {"threads": 0}, ValueError, "threads"),
 ]:
-    add("notebook.setup_notebook", label, lambda kw=kwargs: notebook.setup_notebook(**kw), expect, names)
-add("notebook.environment_report", "no arguments: nothing to get wrong", notebook.environment_report, VALID)
+    add("notebook.setup_notebook", label, lambda kw=kwargs: setup.setup_notebook(**kw), expect, names)
+add("notebook.environment_report", "no arguments: nothing to get wrong", setup.environment_report, VALID)
 
 
 # -------------------------------------------- data (names; file faults: test_data.py)
@@ -2907,7 +2901,6 @@ COVERED_ELSEWHERE = {
     "char_lm.Evaluation": "a dataclass returned by evaluate",
     "char_lm.TrainResult": "a dataclass returned by train",
     "char_lm.TrainResult.chars_per_second": "a property of train's result, tests/test_char_lm.py",
-    "data.fetch_all": "tests/test_data.py (mirror, cache, concurrent and read-only faults)",
     "data.check_all": "tests/test_data.py",
     "data.main": "tests/test_data.py (offline report, exit status)",
     "data.load_names": "tests/test_data.py (no arguments)",

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers import batching, series, splits
+from helpers.data import batching, series, splits
 
 
 def test_pad_sequences_and_mask():

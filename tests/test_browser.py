@@ -34,7 +34,7 @@ import psutil
 import pytest
 from conftest import in_ci
 
-from helpers.widgets import neuron_readout
+from helpers.notebook.widgets import neuron_readout
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"

@@ -1,4 +1,4 @@
-"""helpers.char_lm: the torch character language model, char-rnn batching, training on a
+"""helpers.torch_nets.char_lm: the torch character language model, char-rnn batching, training on a
 budget, evaluation on a whole split, checkpoints and the device choice."""
 
 import math
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import char_lm
-from helpers.text import Vocabulary
+from helpers.data.text import Vocabulary
+from helpers.torch_nets import char_lm
 
 TEXT = "to be or not to be, that is the question.\n" * 40
 
@@ -31,14 +31,14 @@ def test_vocabulary_is_sorted_and_round_trips(vocab):
     assert "".join(vocab.decode(vocab.encode(list(TEXT[:30])))) == TEXT[:30]
 
 
-@pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("kind", ["srn", "gru", "lstm"])
 def test_model_shapes_and_parameter_count(kind):
-    model = char_lm.CharLM(20, kind, hidden=8, layers=2, embedding=5)
+    model = char_lm.CharLM(20, kind=kind, hidden=8, layers=2, embedding=5)
     logits, state = model(torch.zeros(3, 7, dtype=torch.long))
     assert logits.shape == (3, 7, 20)
     h = state[0] if kind == "lstm" else state
     assert h.shape == (2, 3, 8)
-    gates = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
+    gates = {"srn": 1, "gru": 3, "lstm": 4}[kind]
     per_layer = [gates * (8 * (n_in + 8) + 2 * 8) for n_in in (5, 8)]
     assert char_lm.count_parameters(model) == 20 * 5 + sum(per_layer) + 20 * 8 + 20
 
@@ -62,7 +62,7 @@ def test_windows_are_contiguous_streams_with_a_random_offset():
 
 def test_carrying_the_state_equals_reading_the_whole_stream():
     torch.manual_seed(0)
-    model = char_lm.CharLM(10, "gru", hidden=6)
+    model = char_lm.CharLM(10, kind="gru", hidden=6)
     ids = torch.randint(0, 10, (2, 12))
     whole, _ = model(ids)
     first, state = model(ids[:, :5])
@@ -73,7 +73,7 @@ def test_carrying_the_state_equals_reading_the_whole_stream():
 
 def test_evaluate_reports_nats_bits_and_perplexity(vocab):
     torch.manual_seed(0)
-    model = char_lm.CharLM(len(vocab), "lstm", hidden=8)
+    model = char_lm.CharLM(len(vocab), kind="lstm", hidden=8)
     ids = vocab.encode(list(TEXT[:400]))
     result = char_lm.evaluate(model, ids, n_streams=4, seq_len=16)
     logits, _ = model(torch.from_numpy(ids[:-1].reshape(1, -1)))
@@ -89,7 +89,7 @@ def test_evaluate_reports_nats_bits_and_perplexity(vocab):
 def test_training_lowers_the_validation_cost_within_an_epoch_budget(vocab):
     ids = vocab.encode(list(TEXT))
     torch.manual_seed(0)
-    model = char_lm.CharLM(len(vocab), "gru", hidden=32)
+    model = char_lm.CharLM(len(vocab), kind="gru", hidden=32)
     before = char_lm.evaluate(model, ids).nats
     seen = []
     result = char_lm.train(
@@ -110,12 +110,12 @@ def test_training_lowers_the_validation_cost_within_an_epoch_budget(vocab):
     assert result.history[-1][3] < 0.5 * before
     times = [row[0] for row in result.history]
     assert times == sorted(times) and len(seen) == result.steps
-    assert result.chars_per_second > 0
+    assert result.items_per_second > 0
 
 
 def test_a_wall_clock_budget_stops_training(vocab):
     ids = vocab.encode(list(TEXT))
-    model = char_lm.CharLM(len(vocab), "rnn", hidden=8)
+    model = char_lm.CharLM(len(vocab), kind="srn", hidden=8)
     result = char_lm.train(model, ids, n_streams=2, seq_len=8, max_seconds=0.5, progress=False)
     assert 0.5 <= result.seconds < 1.5 and result.steps > 0
     assert math.isnan(result.history[-1][3])  # no validation split given
@@ -126,30 +126,24 @@ def test_a_character_budget_trains_the_same_model_every_time(vocab):
     runs = []
     for _ in range(2):
         torch.manual_seed(0)
-        model = char_lm.CharLM(len(vocab), "rnn", hidden=8)
+        model = char_lm.CharLM(len(vocab), kind="srn", hidden=8)
         calls = []
         result = char_lm.train(model, ids, val_ids=ids, n_streams=2, seq_len=8, max_seconds=None,
                                max_chars=600, evaluations=3, callbacks=4, progress=False,
                                callback=lambda m, s, calls=calls: calls.append(s))
         runs.append((result, calls, [p.detach().clone() for p in model.parameters()]))
     (first, calls, weights), (second, _, weights_again) = runs
-    assert 600 <= first.chars < 600 + 2 * 8 and first.epochs >= 1
+    assert 600 <= first.items < 600 + 2 * 8 and first.epochs >= 1
     assert len(first.history) == 3 and len(calls) == 4
     assert [row[1:] for row in first.history] == [row[1:] for row in second.history]
     assert all(torch.equal(a, b) for a, b in zip(weights, weights_again, strict=True))
     chars = [row[1] for row in first.history]
-    assert chars == sorted(chars) and chars[-1] == first.chars
-
-
-def test_the_cosine_schedule_runs_from_one_to_zero():
-    assert char_lm.cosine_factor(0) == 1.0 and char_lm.cosine_factor(1) == 0.0
-    assert math.isclose(char_lm.cosine_factor(0.5), 0.5)
-    assert char_lm.cosine_factor(2) == 0.0
+    assert chars == sorted(chars) and chars[-1] == first.items
 
 
 def test_checkpoint_round_trip(tmp_path, vocab):
     torch.manual_seed(0)
-    model = char_lm.CharLM(len(vocab), "lstm", hidden=8, layers=2, dropout=0.1)
+    model = char_lm.CharLM(len(vocab), kind="lstm", hidden=8, layers=2, dropout=0.1)
     path = char_lm.save_checkpoint(model, vocab, tmp_path / "sub" / "m.pt", extra={"val_nats": 1.5})
     loaded, vocab2, extra = char_lm.load_checkpoint(path)
     assert loaded.config == model.config and vocab2.tokens == vocab.tokens and extra == {"val_nats": 1.5}
@@ -157,7 +151,7 @@ def test_checkpoint_round_trip(tmp_path, vocab):
     model.eval()
     loaded.eval()
     torch.testing.assert_close(loaded(ids)[0], model(ids)[0])
-    other = char_lm.CharLM(len(vocab), "lstm", hidden=8, layers=2)
+    other = char_lm.CharLM(len(vocab), kind="lstm", hidden=8, layers=2)
     char_lm.load_checkpoint(path, other)
     torch.testing.assert_close(other.eval()(ids)[0], model(ids)[0])
     with pytest.raises(FileExistsError, match="overwrite=True"):
@@ -166,18 +160,19 @@ def test_checkpoint_round_trip(tmp_path, vocab):
 
 
 def test_checkpoint_into_a_model_of_another_shape(tmp_path, vocab):
-    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), "lstm", hidden=8), vocab, tmp_path / "m.pt")
+    model = char_lm.CharLM(len(vocab), kind="lstm", hidden=8)
+    path = char_lm.save_checkpoint(model, vocab, tmp_path / "m.pt")
     with pytest.raises(
         ValueError, match=r"another shape.*rnn.weight_hh_l0: checkpoint \(32, 8\), model \(64, 16\)"
     ):
-        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), "lstm", hidden=16))
+        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), kind="lstm", hidden=16))
     with pytest.raises(ValueError, match="another shape"):
-        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), "gru", hidden=8))
+        char_lm.load_checkpoint(path, char_lm.CharLM(len(vocab), kind="gru", hidden=8))
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign"])
 def test_a_damaged_checkpoint_gets_a_clear_error(tmp_path, vocab, damage):
-    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), "rnn", hidden=4), vocab, tmp_path / "m.pt")
+    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), kind="srn", hidden=4), vocab, tmp_path / "m.pt")
     if damage == "truncated":
         path.write_bytes(path.read_bytes()[:200])
     elif damage == "garbage":
@@ -200,10 +195,10 @@ def test_missing_checkpoint_and_checkpoint_folder_is_ignored(tmp_path):
 
 
 def test_the_model_follows_its_device(vocab):
-    from helpers.notebook import torch_device
+    from helpers.notebook.setup import torch_device
 
     device = torch_device()
-    model = char_lm.CharLM(len(vocab), "gru", hidden=4).to(device)
+    model = char_lm.CharLM(len(vocab), kind="gru", hidden=4).to(device)
     ids = vocab.encode(list(TEXT[:200]))
     assert char_lm.evaluate(model, ids, n_streams=2).n_chars == 2 * (199 // 2)
     result = char_lm.train(model, ids, n_streams=2, seq_len=8, max_epochs=1, max_seconds=None, progress=False)
@@ -212,14 +207,14 @@ def test_the_model_follows_its_device(vocab):
 
 def test_vocabulary_and_model_must_agree(tmp_path, vocab):
     with pytest.raises(ValueError, match="vocab has"):
-        char_lm.save_checkpoint(char_lm.CharLM(3, "rnn", hidden=4), vocab, tmp_path / "m.pt")
+        char_lm.save_checkpoint(char_lm.CharLM(3, kind="srn", hidden=4), vocab, tmp_path / "m.pt")
     with pytest.raises(TypeError, match="vocab must be"):
-        char_lm.save_checkpoint(char_lm.CharLM(3, "rnn", hidden=4), ["a"], tmp_path / "m.pt")
+        char_lm.save_checkpoint(char_lm.CharLM(3, kind="srn", hidden=4), ["a"], tmp_path / "m.pt")
     assert isinstance(vocab, Vocabulary)
 
 
 def test_whatever_a_checkpoint_accepts_it_loads_and_the_rest_is_refused_up_front(tmp_path, vocab):
-    model = char_lm.CharLM(len(vocab), "gru", hidden=4)
+    model = char_lm.CharLM(len(vocab), kind="gru", hidden=4)
     extra = {"history": [[1, 2.5], [2, float("nan")]], "best": {"step": 3, "nats": 1.25}, "note": None}
     path = char_lm.save_checkpoint(model, vocab, tmp_path / "ok.pt", extra=extra)
     loaded = char_lm.load_checkpoint(path)[2]
@@ -233,7 +228,7 @@ def test_whatever_a_checkpoint_accepts_it_loads_and_the_rest_is_refused_up_front
 
 
 def test_a_save_that_fails_half_way_leaves_no_file(tmp_path, vocab, monkeypatch):
-    model = char_lm.CharLM(len(vocab), "rnn", hidden=4)
+    model = char_lm.CharLM(len(vocab), kind="srn", hidden=4)
     path = tmp_path / "m.pt"
     path_before = char_lm.save_checkpoint(model, vocab, path)
     kept = path_before.read_bytes()

@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import data
+from helpers.data import files as data
 
 REQUIRED = {"pride_and_prejudice", "tinyshakespeare", "names", "air_passengers",
             "daily_min_temperatures"}
@@ -281,7 +281,7 @@ def _fetch_in_child(args):
     import os
 
     os.environ.update(env)
-    from helpers import data as child_data
+    from helpers.data import files as child_data
 
     try:
         return "ok" if child_data.path(name).read_bytes() else "empty"
@@ -340,6 +340,6 @@ def test_names_cache_and_mirror_settings(fake, monkeypatch):
     assert data.cache_dir() == data.ROOT / "data"
 
 
-def test_fetch_all_gets_every_dataset(fake):
-    paths = data.fetch_all()
-    assert paths == {"names": fake.cache / "names", "story": fake.cache / "story.txt"}
+def test_check_all_gets_every_dataset(fake):
+    assert data.check_all() == {"names": None, "story": None}
+    assert (fake.cache / "names").is_dir() and (fake.cache / "story.txt").is_file()

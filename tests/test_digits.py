@@ -1,9 +1,9 @@
-"""helpers.digits: the bundled 8x8 digits split reproducibly."""
+"""helpers.data.digits: the bundled 8x8 digits split reproducibly."""
 
 import numpy as np
 import pytest
 
-from helpers.digits import load_digits_split
+from helpers.data.digits import load_digits_split
 
 
 def test_split_shapes_scaling_and_reproducibility():

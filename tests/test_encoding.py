@@ -1,9 +1,9 @@
-"""helpers.encoding: one-hot codes for labels and token ids."""
+"""helpers.data.encoding: one-hot codes for labels and token ids."""
 
 import numpy as np
 import pytest
 
-from helpers.encoding import one_hot
+from helpers.data.encoding import one_hot
 
 
 def test_labels_become_rows_of_targets():

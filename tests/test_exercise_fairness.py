@@ -94,7 +94,7 @@ def test_an_answer_that_calls_the_helpers_is_refused_by_name():
     def next_token_distribution(h, V, c):
         return softmax(c + V @ h)
     """
-    with pytest.raises(AssertionError, match="`softmax`, which comes from helpers.activations"):
+    with pytest.raises(AssertionError, match="`softmax`, which comes from helpers.numpy_nets.activations"):
         run_exercise("03_simple_recurrent_network", "ex2_output_distribution", answer)
 
 

@@ -1,9 +1,9 @@
-"""helpers.feedback: exercise checks must pass right answers and explain wrong ones."""
+"""helpers.notebook.feedback: exercise checks must pass right answers and explain wrong ones."""
 
 import numpy as np
 import pytest
 
-from helpers.feedback import check_close, check_dtype, check_shape, passed
+from helpers.notebook.feedback import check_close, check_dtype, check_shape, passed
 
 
 def test_right_answers_pass_silently(capsys):
@@ -63,9 +63,9 @@ def test_passed_prints_a_tick(capsys):
 
 # --- check_own_work: the one guard against answers that call the course's helpers ---
 
-from helpers import srn  # noqa: E402
-from helpers.activations import softmax  # noqa: E402
-from helpers.feedback import check_own_work  # noqa: E402
+from helpers.notebook.feedback import check_own_work  # noqa: E402
+from helpers.numpy_nets import srn  # noqa: E402
+from helpers.numpy_nets.activations import softmax  # noqa: E402
 
 
 def _own_softmax_answer(o):
@@ -88,7 +88,7 @@ def _learner_wrapper(o):
 
 
 def _imports_inside(o):
-    from helpers.activations import softmax as s
+    from helpers.numpy_nets.activations import softmax as s
     return s(o)
 
 
@@ -108,10 +108,10 @@ def test_own_work_accepts_an_answer_with_its_own_softmax_and_a_stub():
 
 
 @pytest.mark.parametrize("answer, named", [
-    (_calls_helper_softmax, "`softmax`, which comes from helpers.activations"),
-    (_calls_module_function, "`srn.forward`, which comes from helpers.srn"),
+    (_calls_helper_softmax, "`softmax`, which comes from helpers.numpy_nets.activations"),
+    (_calls_module_function, "`srn.forward`, which comes from helpers.numpy_nets.srn"),
     (_learner_wrapper, "through _calls_helper_softmax"),
-    (_imports_inside, "imports helpers.activations"),
+    (_imports_inside, "imports helpers.numpy_nets.activations"),
 ])
 def test_own_work_refuses_answers_that_use_helpers(answer, named):
     with pytest.raises(AssertionError) as err:
@@ -120,7 +120,7 @@ def test_own_work_refuses_answers_that_use_helpers(answer, named):
 
 
 def test_own_work_refuses_a_helper_assigned_as_the_answer():
-    with pytest.raises(AssertionError, match="helpers.activations.softmax itself"):
+    with pytest.raises(AssertionError, match="helpers.numpy_nets.activations.softmax itself"):
         check_own_work(softmax, name="next_token_distribution")
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import forecasting, series
+from helpers.data import series
+from helpers.torch_nets import forecasting
 
 
 def ar2_series(n=3000, seed=0):
@@ -55,17 +56,19 @@ def test_gru_forecaster_learns_a_sine_and_keeps_its_best_epoch():
     history = forecasting.train_forecaster(
         model, x, y, val_windows=val_x, val_targets=val_y, epochs=6, seed=0
     )
-    assert len(history.val_rmse) == 6 and history.val_rmse[history.best_epoch - 1] == min(history.val_rmse)
+    assert len(history.val) == 6 and history.val[history.best] == min(history.val)
     predicted = model.predict_next(val_x)
-    assert np.sqrt(np.mean((predicted - val_y) ** 2)) == pytest.approx(min(history.val_rmse), rel=1e-5)
+    assert np.sqrt(np.mean((predicted - val_y) ** 2)) == pytest.approx(min(history.val), rel=1e-5)
     persistence_rmse = np.sqrt(np.mean((forecasting.persistence(values, np.arange(900, 1200)) - val_y) ** 2))
-    assert min(history.val_rmse) < persistence_rmse / 3
+    assert min(history.val) < persistence_rmse / 3
 
 
 def test_forecaster_rejects_bad_input():
-    model = forecasting.Forecaster(4)
-    with pytest.raises(ValueError, match=r"\(B, T\) float tensor"):
+    model = forecasting.Forecaster(hidden=4)
+    with pytest.raises(ValueError, match=r"\(N, T\) float tensor, got shape \(2, 3, 1\)"):
         model(torch.zeros(2, 3, 1))
+    with pytest.raises(TypeError, match=r"\(N, T\) float tensor, got torch.int64"):
+        model(torch.zeros(2, 3, dtype=torch.long))
     with pytest.raises(ValueError, match="warmup"):
         forecasting.train_forecaster(
             model,

@@ -1,9 +1,9 @@
-"""helpers.gradcheck: centred differences, relative error, and their bad-input errors."""
+"""helpers.numpy_nets.gradcheck: centred differences, relative error, and their bad-input errors."""
 
 import numpy as np
 import pytest
 
-from helpers.gradcheck import gradient_errors, numeric_gradient, relative_error
+from helpers.numpy_nets.gradcheck import gradient_errors, numeric_gradient, relative_error
 
 
 def test_numeric_gradient_of_a_quadratic_is_exact_to_roundoff():

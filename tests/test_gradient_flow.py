@@ -1,13 +1,13 @@
-"""helpers.gradient_flow: Jacobian products, the singular-value bound and blame norms,
+"""helpers.numpy_nets.gradient_flow: Jacobian products, the singular-value bound and blame norms,
 checked against finite differences and torch autograd."""
 
 import numpy as np
 import pytest
 import torch
 
-from helpers import gradient_flow as gf
-from helpers import srn
-from helpers.torch_models import TorchSRN
+from helpers.numpy_nets import gradient_flow as gf
+from helpers.numpy_nets import srn
+from helpers.torch_nets.twins import TorchSRN
 
 
 def small_srn(rho=0.9, seed=0):
@@ -81,7 +81,7 @@ def test_spectral_radius_widget_redraws_from_its_core():
     import matplotlib
 
     matplotlib.use("Agg")
-    from helpers.widgets import spectral_radius_explorer
+    from helpers.notebook.widgets import spectral_radius_explorer
 
     box = spectral_radius_explorer(0.8, "tanh", n_steps=10)
     slider, choice = box.children[0].children
@@ -131,7 +131,7 @@ def test_blame_by_lag_of_an_srn_is_the_mean_of_blame_norms():
 
 
 def test_blame_by_lag_of_an_lstm_equals_torch_autograd_on_every_state():
-    from helpers import lstm
+    from helpers.numpy_nets import lstm
 
     rng = np.random.default_rng(4)
     params = lstm.init_params(3, 4, 2, rng)

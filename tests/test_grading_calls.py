@@ -126,17 +126,19 @@ def test_an_unrecordable_result_fails_the_test_with_a_clear_message(monkeypatch,
 
 
 @pytest.mark.parametrize("source, named", [
-    ("import helpers.activations as act\n\ndef answer(v):\n    return act.softmax(v)\n", "act.softmax"),
-    ("import helpers.activations as act\nsm = act.softmax\nalso = sm\n\ndef answer(v):\n    return also(v)\n",
-     "helpers.activations"),
-    ("from helpers.activations import softmax as s\n\ndef answer(v):\n    return s(v)\n",
-     "helpers.activations"),
+    ("import helpers.numpy_nets.activations as act\n\ndef answer(v):\n    return act.softmax(v)\n",
+     "act.softmax"),
+    ("import helpers.numpy_nets.activations as act\nsm = act.softmax\nalso = sm\n\n"
+     "def answer(v):\n    return also(v)\n",
+     "helpers.numpy_nets.activations"),
+    ("from helpers.numpy_nets.activations import softmax as s\n\ndef answer(v):\n    return s(v)\n",
+     "helpers.numpy_nets.activations"),
 ])
 def test_check_own_work_is_judged_from_the_recorded_source(tmp_path, source, named):
     """In the verdict kernel the stand-in carries the answer's source: the course's guard
     reads it (its imports and the names it assigns at the top too), never the student's
     function object, whose top-level lines never ran there."""
-    from helpers.feedback import check_own_work
+    from helpers.notebook.feedback import check_own_work
 
     path = tmp_path / "records.json"
     path.write_text(json.dumps({"calls": {}, "outcomes": {}, "sources": {"answer": source}}))

@@ -1,4 +1,4 @@
-"""helpers.lstm and helpers.gru: gradients checked three ways (centred differences, torch
+"""helpers.numpy_nets.lstm and .gru: gradients checked three ways (centred differences, torch
 autograd with copied weights, a training run), for token ids and real input vectors, full
 and truncated BPTT, and the step functions agree with the sequence forward pass."""
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import gru, lstm, optim
-from helpers.gradcheck import gradient_errors
-from helpers.torch_models import TorchRecurrentNet, gru_loss_and_gradients, lstm_loss_and_gradients
+from helpers.numpy_nets import gru, lstm, optim
+from helpers.numpy_nets.gradcheck import gradient_errors
+from helpers.torch_nets.twins import TorchRecurrentNet, gru_loss_and_gradients, lstm_loss_and_gradients
 
 M, H, K, N, T = 5, 4, 6, 3, 7
 TWINS = {"lstm": (lstm, lstm_loss_and_gradients), "gru": (gru, gru_loss_and_gradients)}
@@ -111,7 +111,8 @@ def test_lstm_forget_bias_starts_at_one_and_the_gate_order_is_torchs():
 def test_parameter_counts_equal_torchs():
     for kind, module in (("lstm", lstm), ("gru", gru)):
         params = module.init_params(M, H, K, np.random.default_rng(0))
-        torch_count = sum(p.numel() for p in TorchRecurrentNet(kind, M, H, K).parameters())
+        twin = TorchRecurrentNet(kind, n_inputs=M, n_hidden=H, n_outputs=K)
+        torch_count = sum(p.numel() for p in twin.parameters())
         ours = sum(v.size for v in params.values())
         # torch keeps two bias vectors per gate; the numpy networks fold them into one
         # (the GRU keeps b_hn apart, because the reset gate multiplies it)
@@ -179,7 +180,7 @@ def test_lstm_gate_stepper_core_reads_the_cache():
     import matplotlib
 
     matplotlib.use("Agg")
-    from helpers.widgets import lstm_gate_step, lstm_gate_stepper
+    from helpers.notebook.widgets import lstm_gate_step, lstm_gate_stepper
 
     params = lstm.init_params(M, H, K, np.random.default_rng(0))
     x = np.random.default_rng(1).normal(size=(2, 5, M))

@@ -1,10 +1,10 @@
-"""helpers.metrics agrees with scikit-learn on random and edge-case labels."""
+"""helpers.numpy_nets.metrics agrees with scikit-learn on random and edge-case labels."""
 
 import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from helpers import metrics
+from helpers.numpy_nets import metrics
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -1,11 +1,11 @@
-"""helpers.mlp: the lecture's network (bias subtracted), its gradients, training and bad input."""
+"""helpers.numpy_nets.mlp: the lecture's network (bias subtracted), its gradients, training and bad input."""
 
 import numpy as np
 import pytest
 
-from helpers.activations import sigmoid, softmax
-from helpers.encoding import one_hot
-from helpers.mlp import MLP, error_rate, gradient_check, rmse, train
+from helpers.data.encoding import one_hot
+from helpers.numpy_nets.activations import sigmoid, softmax
+from helpers.numpy_nets.mlp import MLP, error_rate, gradient_check, rmse, train
 from tests.mlp_problems import ARCHITECTURES, break_gradient, random_problem
 
 
@@ -190,7 +190,7 @@ def test_bad_training_settings():
 
 
 def test_check_cost_names_the_choices():
-    from helpers.mlp import check_cost
+    from helpers.numpy_nets.mlp import check_cost
 
     check_cost("mse", "sigmoid")
     check_cost("cross_entropy", "softmax")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.widgets import neuron_explorer, neuron_readout
+from helpers.notebook.widgets import neuron_explorer, neuron_readout
 
 
 def test_readout_values():

@@ -1,4 +1,4 @@
-"""helpers.notebook: repeatable runs, device choice, environment report."""
+"""helpers.notebook.setup: repeatable runs, device choice, environment report."""
 
 import matplotlib as mpl
 import numpy as np
@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from helpers import setup_notebook
-from helpers.notebook import environment_report, torch_device
-from helpers.plotting import COURSE_STYLE
+from helpers.notebook.plotting import COURSE_STYLE
+from helpers.notebook.setup import environment_report, torch_device
 
 
 def test_same_seed_same_numbers():

@@ -1,10 +1,10 @@
-"""helpers.optim: optimisers, clipping and the truncated-BPTT loop work on any dict of arrays."""
+"""helpers.numpy_nets.optim: optimisers, clipping and the truncated-BPTT loop work on any dict of arrays."""
 
 import numpy as np
 import pytest
 import torch
 
-from helpers import optim, srn
+from helpers.numpy_nets import optim, srn
 
 
 def test_training_with_adam_and_sgd_lowers_the_srn_loss():

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import char_lm, pcfg, surprisal
-from helpers.text import Vocabulary
+from helpers.data import pcfg
+from helpers.data.text import Vocabulary
+from helpers.torch_nets import char_lm, surprisal
 
 TINY = {
     "S": [(0.75, ["the", "N", "V"]), (0.25, ["a", "N", "V"])],
@@ -60,7 +61,7 @@ def test_malformed_grammars_are_named(grammar, message):
 def test_model_surprisal_matches_step_by_step_probabilities():
     vocab = Vocabulary([".", "the", "cat", "sat"])
     torch.manual_seed(0)
-    model = char_lm.CharLM(len(vocab), "lstm", hidden=8, embedding=4).eval()
+    model = char_lm.CharLM(len(vocab), kind="lstm", hidden=8, embedding=4).eval()
     words = ["the", "cat", "sat", "."]
     bits = surprisal.model_surprisal(model, vocab, words)
     state, expected = None, []

@@ -1,10 +1,10 @@
-"""helpers.plotting: the network diagram and the probability bar chart draw what they say."""
+"""helpers.notebook.plotting: the network diagram and the probability bar chart draw what they say."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers.plotting import draw_network, probability_bars
+from helpers.notebook.plotting import draw_network, probability_bars
 
 
 def test_draw_network_draws_every_unit_and_weight():
@@ -53,7 +53,7 @@ def test_probability_bars_rejects_a_target_outside_the_classes():
 def test_course_style_is_applied():
     import matplotlib as mpl
 
-    from helpers.plotting import COURSE_STYLE, use_course_style
+    from helpers.notebook.plotting import COURSE_STYLE, use_course_style
 
     mpl.rcdefaults()
     use_course_style()
@@ -71,7 +71,7 @@ def _arrow_colours(ax):
 
 
 def test_draw_unrolled_draws_the_shared_weights_once_per_step():
-    from helpers.plotting import draw_unrolled
+    from helpers.notebook.plotting import draw_unrolled
 
     fig, ax = plt.subplots()
     draw_unrolled(ax, 4, range(4), [3], "hidden", "many-to-one")
@@ -90,7 +90,7 @@ def test_draw_unrolled_draws_the_shared_weights_once_per_step():
 
 
 def test_draw_folded_and_unfolded():
-    from helpers.plotting import draw_folded_and_unfolded
+    from helpers.notebook.plotting import draw_folded_and_unfolded
 
     fig, (left, right) = plt.subplots(1, 2)
     draw_folded_and_unfolded(left, right, n_steps=5)
@@ -105,7 +105,7 @@ def test_draw_folded_and_unfolded():
 
 
 def test_draw_depth_counts_the_layers_on_each_path():
-    from helpers.plotting import draw_depth
+    from helpers.notebook.plotting import draw_depth
 
     fig, ax = plt.subplots()
     draw_depth(ax, layers_above=2, layers_between_states=3)
@@ -123,7 +123,7 @@ def test_draw_depth_counts_the_layers_on_each_path():
 @pytest.mark.parametrize(("kind", "n_nodes", "n_arrows", "gates"),
                          [("lstm", 13, 15, ["f\nσ", "i\nσ", "o\nσ"]), ("gru", 10, 12, ["r\nσ", "z\nσ"])])
 def test_draw_gated_cell_draws_every_gate_and_path(kind, n_nodes, n_arrows, gates):
-    from helpers.plotting import draw_gated_cell
+    from helpers.notebook.plotting import draw_gated_cell
 
     fig, ax = plt.subplots()
     draw_gated_cell(ax, kind)

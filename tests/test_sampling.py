@@ -1,59 +1,10 @@
-"""helpers.sampling: temperature, top-k and top-p distributions, seeded sampling from a
-character model, and the distinct n-gram fraction."""
+"""helpers.torch_nets.sampling: seeded sampling from a character model, and the distinct
+n-gram fraction (the distributions it samples from: tests/test_generation.py)."""
 
-import numpy as np
 import pytest
 import torch
 
-from helpers import char_lm, sampling
-
-LOGITS = np.log(np.array([0.5, 0.25, 0.15, 0.1]))
-
-
-def test_temperature_one_is_the_softmax_and_others_sharpen_or_flatten():
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS), [0.5, 0.25, 0.15, 0.1])
-    cold = sampling.next_char_probs(LOGITS, temperature=0.5)
-    hot = sampling.next_char_probs(LOGITS, temperature=2.0)
-    np.testing.assert_allclose(
-        cold, np.array([0.5, 0.25, 0.15, 0.1]) ** 2 / np.sum(np.array([0.5, 0.25, 0.15, 0.1]) ** 2)
-    )
-    assert cold[0] > 0.5 > hot[0] and hot[-1] > 0.1
-    np.testing.assert_allclose(sampling.next_char_probs(torch.tensor(LOGITS)), [0.5, 0.25, 0.15, 0.1])
-
-
-def test_top_k_keeps_the_k_most_likely():
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_k=2), [2 / 3, 1 / 3, 0, 0])
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_k=1), [1, 0, 0, 0])
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_k=10), [0.5, 0.25, 0.15, 0.1])
-
-
-def test_top_p_keeps_the_smallest_set_reaching_p():
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_p=0.75), [2 / 3, 1 / 3, 0, 0])
-    np.testing.assert_allclose(
-        sampling.next_char_probs(LOGITS, top_p=0.76), [0.5 / 0.9, 0.25 / 0.9, 0.15 / 0.9, 0]
-    )
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_p=0.1), [1, 0, 0, 0])
-    np.testing.assert_allclose(sampling.next_char_probs(LOGITS, top_p=1.0), [0.5, 0.25, 0.15, 0.1])
-    np.testing.assert_allclose(
-        sampling.next_char_probs(LOGITS, top_k=3, top_p=0.95), [0.5 / 0.9, 0.25 / 0.9, 0.15 / 0.9, 0]
-    )
-
-
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        ({"temperature": 0.0}, "temperature must be a number > 0"),
-        ({"temperature": -1.0}, "temperature must be a number > 0"),
-        ({"temperature": "hot"}, "temperature must be a number > 0"),
-        ({"top_k": 0}, "top_k must be an integer >= 1"),
-        ({"top_k": 2.5}, "top_k must be an integer >= 1"),
-        ({"top_p": 0.0}, r"top_p must be a number in \(0, 1\]"),
-        ({"top_p": 1.5}, r"top_p must be a number in \(0, 1\]"),
-    ],
-)
-def test_bad_options_get_clear_errors(options, message):
-    with pytest.raises(ValueError, match=message):
-        sampling.next_char_probs(LOGITS, **options)
+from helpers.torch_nets import char_lm, sampling
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +12,7 @@ def model_and_vocab():
     text = "abcabcabcabd\n" * 50
     vocab = char_lm.char_vocabulary(text)
     torch.manual_seed(0)
-    model = char_lm.CharLM(len(vocab), "gru", hidden=16)
+    model = char_lm.CharLM(len(vocab), kind="gru", hidden=16)
     char_lm.train(
         model,
         vocab.encode(list(text)),

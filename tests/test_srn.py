@@ -4,9 +4,9 @@ differences and torch autograd, optimisers, and clear errors on bad input."""
 import numpy as np
 import pytest
 
-from helpers import recurrent, srn
-from helpers.gradcheck import gradient_errors
-from helpers.torch_models import TorchSRN, srn_loss_and_gradients
+from helpers.numpy_nets import recurrent, srn
+from helpers.numpy_nets.gradcheck import gradient_errors
+from helpers.torch_nets.twins import TorchSRN, srn_loss_and_gradients
 
 M, U, K, N, T = 5, 4, 6, 3, 7
 
@@ -190,7 +190,7 @@ def test_bad_params_are_named(setup):
 
 
 def test_in_place_softmax_equals_the_course_softmax():
-    from helpers.activations import softmax
+    from helpers.numpy_nets.activations import softmax
 
     o = np.random.default_rng(0).normal(0, 30, (6, 9))
     expected = softmax(o)
@@ -209,7 +209,7 @@ def test_backward_leaves_the_cache_unchanged(setup):
 
 
 def test_time_stepper_core_reports_one_step(setup):
-    from helpers.widgets import srn_time_step, srn_time_stepper
+    from helpers.notebook.widgets import srn_time_step, srn_time_stepper
 
     params, inputs, _, _ = setup
     cache = srn.forward(params, inputs[:1])

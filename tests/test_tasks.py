@@ -1,9 +1,9 @@
-"""helpers.tasks: the long-range "remember the first symbol" task and its training loop."""
+"""helpers.numpy_nets.tasks: the long-range "remember the first symbol" task and its training loop."""
 
 import numpy as np
 import pytest
 
-from helpers import gru, lstm, srn, tasks
+from helpers.numpy_nets import gru, lstm, srn, tasks
 
 
 def test_batches_hold_the_symbol_noise_and_a_query():

@@ -1,20 +1,18 @@
-"""Tokenisation, vocabulary, one-hot codes, truncated-BPTT batching and generation."""
+"""Tokenisation, vocabulary, one-hot codes and truncated-BPTT batching."""
 
 import numpy as np
 import pytest
 
-from helpers import srn
-from helpers.text import (
+from helpers.data.text import (
     Vocabulary,
     bptt_chunks,
     contiguous_streams,
-    generate,
     join_words,
-    sample_from,
     tokenize_chars,
     tokenize_words,
     word_tokens_from,
 )
+from helpers.numpy_nets import srn
 
 
 def test_tokenize_words_splits_punctuation_and_keeps_case():
@@ -81,41 +79,6 @@ def test_carried_state_over_chunks_equals_one_long_forward_pass():
         h = cache.h_last
         states.append(cache.hidden)
     np.testing.assert_allclose(np.concatenate(states, axis=1), whole.hidden, atol=1e-14)
-
-
-def test_sample_from_greedy_and_sampled():
-    probs = np.array([0.1, 0.7, 0.2])
-    assert sample_from(probs) == 1
-    rng = np.random.default_rng(0)
-    draws = [sample_from(probs, rng) for _ in range(2000)]
-    assert abs(np.mean(np.array(draws) == 1) - 0.7) < 0.04
-    cold = [sample_from(probs, rng, temperature=0.05) for _ in range(50)]
-    assert set(cold) == {1}
-    with pytest.raises(ValueError, match="summing to 1"):
-        sample_from([0.5, 0.6])
-
-
-def test_generate_feeds_tokens_back():
-    # a "model" that always predicts (last token + 1) mod 5
-    def step(tok, state):
-        probs = np.zeros(5)
-        probs[(tok + 1) % 5] = 1.0
-        return probs, (state or 0) + 1
-
-    assert generate(step, [3], 4) == [3, 4, 0, 1, 2]
-    assert generate(step, [0, 1], 2, rng=np.random.default_rng(0)) == [0, 1, 2, 3]
-    with pytest.raises(ValueError, match="at least one"):
-        generate(step, [], 3)
-    with pytest.raises(ValueError, match="n_new"):
-        generate(step, [1], -1)
-
-
-def test_generate_with_the_srn_matches_greedy_forward():
-    rng = np.random.default_rng(3)
-    params = srn.init_params(7, 5, 7, rng)
-    out = generate(lambda t, h: srn.predict_step(params, t, h), [2, 4], 3)
-    cache = srn.forward(params, np.array([out[:-1]]))
-    assert out[2:] == cache.probs[0, 1:].argmax(-1).tolist()
 
 
 def test_word_tokens_from_skips_to_the_start_and_counts_tokens():

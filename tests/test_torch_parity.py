@@ -1,12 +1,12 @@
-"""helpers.torch_models: numpy gradients equal torch autograd's in float64."""
+"""helpers.torch_nets.twins: numpy gradients equal torch autograd's in float64."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.mlp import MLP
-from helpers.torch_models import parity_errors, torch_cost_and_gradients
+from helpers.numpy_nets.mlp import MLP
+from helpers.torch_nets.twins import parity_errors, torch_cost_and_gradients
 from tests.mlp_problems import ARCHITECTURES, break_gradient, random_problem
 
 

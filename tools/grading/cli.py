@@ -139,9 +139,9 @@ def _grade(args) -> int:
     version = config.course_version(source_dir)
     earlier = report.earlier_results(out, version)
     # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
-    from helpers import data
+    from helpers.data import files
 
-    for name, problem in data.check_all().items():
+    for name, problem in files.check_all().items():
         if problem is not None:
             print(f"warning: dataset {name} is not available, notebooks that load it will fail:\n{problem}",
                   file=sys.stderr)

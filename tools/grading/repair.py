@@ -135,7 +135,7 @@ def _is_definition(node: ast.stmt) -> bool:
 def protected_names(course: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
     """Names the tests rely on: ``(imported, checkers)``, everything the course's own
     imports bind (modules such as ``np``, functions such as ``check_close``) and, among
-    them, what it imports from ``helpers.feedback``. An answer may import a module under
+    them, what it imports from ``helpers.notebook.feedback``. An answer may import a module under
     the same name, but may not define any of these names nor import over a checker."""
     names, checkers = set(), set()
     for cell in course.cells:

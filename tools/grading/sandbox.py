@@ -92,11 +92,11 @@ def _root_mounts() -> list[str]:
 
 def data_folders() -> list[Path]:
     """The folders the course's data loader reads (cache and offline mirror)."""
-    from helpers import data
+    from helpers.data import files
 
-    folders = [data.cache_dir()]
-    if data.mirror_dir() is not None:
-        folders.append(data.mirror_dir())
+    folders = [files.cache_dir()]
+    if files.mirror_dir() is not None:
+        folders.append(files.mirror_dir())
     return [folder.resolve() for folder in folders if folder.is_dir()]
 
 

@@ -1,6 +1,6 @@
 """The simple recurrent network (Elman network) in numpy, as plain functions on
 explicit arrays, with backpropagation through time (full and truncated). Optimisers,
-clipping and the training loop are in ``helpers.optim``.
+clipping and the training loop are in ``helpers.numpy_nets.optim``.
 
 Notation (the lecture's): ``M`` inputs, ``U`` hidden units, ``K`` outputs, and
 
@@ -32,8 +32,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers import recurrent
-from helpers.activations import get_activation, softmax
+from helpers.numpy_nets import recurrent
+from helpers.numpy_nets.activations import get_activation, softmax
 from helpers.validation import (
     as_float_array,
     as_index_array,
@@ -236,7 +236,7 @@ def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = 
 def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]:
     """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the
     new state ``(U,)``. ``h=None`` is the zero state. Matches the signature that
-    ``helpers.text.generate`` expects of ``step``."""
+    ``helpers.data.text.generate`` expects of ``step``."""
     n_inputs, n_hidden, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", n_inputs, ()))
     dtype = params["W"].dtype

@@ -1,5 +1,5 @@
 """How surprising each word is to a trained language model (notebook 08): surprisal
-``-log2 p(w_t | w_1 .. w_{t-1})`` in bits, read off a ``helpers.char_lm.CharLM`` trained
+``-log2 p(w_t | w_1 .. w_{t-1})`` in bits, read off a ``helpers.torch_nets.char_lm.CharLM`` trained
 on word ids, and the words it expected instead."""
 
 from __future__ import annotations
@@ -7,15 +7,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from helpers.char_lm import CharLM
-from helpers.text import Vocabulary
+from helpers.data.text import Vocabulary
+from helpers.torch_nets.char_lm import CharLM
 
 
 def _encode(model, vocab, words, context) -> tuple[list[str], np.ndarray]:
     if not isinstance(model, CharLM):
-        raise TypeError(f"model must be a helpers.char_lm.CharLM, got {type(model).__name__}")
+        raise TypeError(f"model must be a helpers.torch_nets.char_lm.CharLM, got {type(model).__name__}")
     if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.text.Vocabulary, got {type(vocab).__name__}")
+        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
     for name, seq in (("words", words), ("context", context)):
         if isinstance(seq, str) or not hasattr(seq, "__len__") or len(seq) == 0:
             raise TypeError(f"{name} must be a non-empty list of words (split the sentence first), "

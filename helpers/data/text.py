@@ -1,10 +1,6 @@
-"""Text as numbers for language models: tokenisation, a vocabulary with
-encode/decode, one-hot codes, contiguous batching for truncated backpropagation
-through time, and generation from a prompt (greedy or sampled).
-
-Generation is model-agnostic: ``generate`` takes a ``step(token_id, state)``
-function that returns the next-token distribution and the new state, so the
-same code drives the numpy SRN (``helpers.srn.predict_step``) and later models.
+"""Text as numbers for language models: tokenisation, a vocabulary with encode/decode,
+and contiguous batching for truncated backpropagation through time. Generation from a
+model is in ``helpers.numpy_nets.generation``.
 """
 
 from __future__ import annotations
@@ -157,56 +153,6 @@ def bptt_chunks(inputs, targets, seq_len: int) -> Iterator[tuple[np.ndarray, np.
     seq_len = require_positive_int(seq_len, "seq_len")
     for start in range(0, inputs.shape[1], seq_len):
         yield inputs[:, start:start + seq_len], targets[:, start:start + seq_len]
-
-
-def sample_from(probs, rng: np.random.Generator | None = None, temperature: float = 1.0) -> int:
-    """Draw a token id from the distribution ``probs`` ``(K,)``; ``rng=None`` means greedy
-    (the arg-max). ``temperature`` rescales ``log probs`` before sampling."""
-    probs = as_float_array(probs, "probs", (None,), allow_empty=False)
-    if np.any(probs < 0) or not np.isclose(probs.sum(), 1.0, atol=1e-4):
-        raise ValueError(f"probs must be a non-negative vector summing to 1, got sum {probs.sum():.4g}"
-                         f" and smallest entry {probs.min():.4g}")
-    temperature = require_positive_float(temperature, "temperature")
-    if rng is None:
-        return int(np.argmax(probs))
-    require_generator(rng)
-    with np.errstate(over="ignore"):
-        logits = np.log(np.maximum(probs.astype(np.float64), 1e-300)) / temperature
-    if not np.all(np.isfinite(logits)):
-        raise ValueError(f"temperature {temperature:g} is too small: log(probs) / temperature overflows "
-                         "(for the most likely token every time, pass rng=None)")
-    p = np.exp(logits - logits.max())
-    return int(rng.choice(p.size, p=p / p.sum()))
-
-
-def generate(step: Callable, prompt_ids, n_new: int, state=None,
-             rng: np.random.Generator | None = None, temperature: float = 1.0) -> list[int]:
-    """Feed ``prompt_ids`` through a model, then extend them by ``n_new`` tokens.
-
-    ``step(token_id, state) -> (probs (K,), new_state)`` advances the model by one
-    token (``state=None`` at the start). Each new token is the arg-max of the
-    distribution when ``rng`` is ``None`` (greedy), else a sample from it at
-    ``temperature``; it is then fed back in. Returns the prompt ids followed by
-    the ``n_new`` generated ids.
-    """
-    require_callable(step, "step")
-    prompt = [int(i) for i in as_index_array(prompt_ids, "prompt_ids", np.iinfo(np.int64).max).reshape(-1)]
-    if not prompt:
-        raise ValueError("prompt_ids must hold at least one token id")
-    if isinstance(n_new, bool) or not isinstance(n_new, int) or n_new < 0:
-        raise ValueError(f"n_new must be a non-negative integer, got {n_new!r}")
-    require_positive_float(temperature, "temperature")
-    if rng is not None:
-        require_generator(rng)
-    out = list(prompt)
-    probs = None
-    for tok in prompt:
-        probs, state = step(tok, state)
-    for _ in range(n_new):
-        tok = sample_from(probs, rng, temperature)
-        out.append(tok)
-        probs, state = step(tok, state)
-    return out
 
 
 def word_tokens_from(text: str, start: str, n_tokens: int) -> list[str]:

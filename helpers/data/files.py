@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pooch
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_FILE = ROOT / "data" / "registry.json"
 MIRROR_ENV = "RNN_COURSE_DATA_MIRROR"
 CACHE_ENV = "RNN_COURSE_DATA_DIR"
@@ -190,11 +190,6 @@ def path(name: str) -> Path:
     return files[0]
 
 
-def fetch_all() -> dict[str, Path]:
-    """Fetch and verify every registered dataset (what ``make data`` runs); name -> path."""
-    return {name: path(name) for name in dataset_names()}
-
-
 TEXT_DATASETS = ("pride_and_prejudice", "tinyshakespeare")
 
 
@@ -266,6 +261,3 @@ def main() -> int:
         print(f"{len(missing)} of {len(report)} datasets are missing: {', '.join(missing)}")
     return 1 if missing else 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

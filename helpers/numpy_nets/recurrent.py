@@ -1,5 +1,5 @@
-"""What every numpy recurrent network of the course shares (``helpers.srn``,
-``helpers.lstm``, ``helpers.gru``): inputs as token ids or as real vectors, the softmax
+"""What every numpy recurrent network of the course shares (``helpers.numpy_nets.srn``,
+``helpers.numpy_nets.lstm``, ``helpers.numpy_nets.gru``): inputs as token ids or as real vectors, the softmax
 output layer with the summed cross-entropy, initial states, and the truncation rule.
 
 Shapes: ``N`` sequences of ``T`` steps, ``M`` inputs, ``H`` hidden units (``U`` in the
@@ -93,7 +93,7 @@ def blame_crosses(t: int, truncate: int | None) -> bool:
 
 def softmax_rows_in_place(o: np.ndarray) -> None:
     """``o <- softmax(o)`` along the last axis of a 2-D array, in place (the stable
-    computation of ``helpers.activations.softmax`` without its temporary copies)."""
+    computation of ``helpers.numpy_nets.activations.softmax`` without its temporary copies)."""
     o -= o.max(axis=1, keepdims=True)
     np.exp(o, out=o)
     o /= o.sum(axis=1, keepdims=True)

@@ -1,4 +1,4 @@
-"""The GRU in numpy, as plain functions on explicit arrays (the shape of ``helpers.srn``),
+"""The GRU in numpy, as plain functions on explicit arrays (the shape of ``helpers.numpy_nets.srn``),
 with backpropagation through time (full and truncated) and a softmax output layer.
 
 PyTorch's formulation of the gated recurrent unit (Cho et al. 2014), which deck 001
@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers import recurrent
+from helpers.numpy_nets import recurrent
 from helpers.validation import (
     as_float_array,
     as_index_array,
@@ -153,7 +153,7 @@ def cross_entropy(cache: GRUCache, targets) -> float:
 
 def backward(params, cache: GRUCache, targets, truncate: int | None = None) -> dict[str, np.ndarray]:
     """Gradients of ``J`` for ``U, W, b, b_hn, V, c`` and ``h0`` (full or truncated BPTT,
-    as in ``helpers.srn.backward``). Per step, with ``dh`` the blame on ``h<t>``:
+    as in ``helpers.numpy_nets.srn.backward``). Per step, with ``dh`` the blame on ``h<t>``:
 
         dn = dh (1 - z) (1 - n^2)       dz = dh (h<t-1> - n) z (1 - z)
         dr = dn hn r (1 - r)            d(hn) = dn r
@@ -195,7 +195,7 @@ def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = 
 
 def predict_step(params, token_id: int, h=None):
     """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the new
-    state ``(H,)``; ``h=None`` is the zero state (``helpers.text.generate``'s ``step``)."""
+    state ``(H,)``; ``h=None`` is the zero state (``helpers.data.text.generate``'s ``step``)."""
     m, n_hidden, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", m, ()))
     h = None if h is None else as_float_array(h, "h", (n_hidden,))[None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.validation import as_float_array
+from helpers.validation import as_float_array, require_positive_float
 
 
 def _sigmoid(v: np.ndarray) -> np.ndarray:
@@ -123,12 +123,20 @@ def log_softmax(o, axis: int = -1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def softmax(o, axis: int = -1):
-    """``softmax(o)_k = exp(o_k) / sum_j exp(o_j)`` along ``axis``; subtracting the max
-    first keeps ``exp`` from overflowing. Same shape as ``o``; sums to 1 along ``axis``."""
+def softmax(o, axis: int = -1, temperature: float = 1.0):
+    """``softmax(o / temperature)_k = exp(o_k / T) / sum_j exp(o_j / T)`` along ``axis``;
+    subtracting the max first keeps ``exp`` from overflowing. Same shape as ``o``; sums to
+    1 along ``axis``. A low temperature sharpens the distribution towards the largest
+    ``o_k``, a high one flattens it towards uniform; the course's only temperature softmax."""
     o = as_float_array(o, "o")
     _check_axis(o, axis, "o")
-    e = np.exp(o - np.max(o, axis=axis, keepdims=True))
+    temperature = require_positive_float(temperature, "temperature")
+    with np.errstate(over="ignore"):
+        scaled = o / temperature
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"temperature {temperature:g} is too small for these values: o / temperature "
+                         f"overflows (use at least {np.abs(o).max() / 1e300:.3g})")
+    e = np.exp(scaled - np.max(scaled, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 

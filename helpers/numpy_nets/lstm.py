@@ -1,4 +1,4 @@
-"""The LSTM in numpy, as plain functions on explicit arrays (the shape of ``helpers.srn``),
+"""The LSTM in numpy, as plain functions on explicit arrays (the shape of ``helpers.numpy_nets.srn``),
 with backpropagation through time (full and truncated) and a softmax output layer.
 
 Deck 001's notation, with the output gate of Hochreiter and Schmidhuber (1997) and the
@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers import recurrent
+from helpers.numpy_nets import recurrent
 from helpers.validation import (
     as_float_array,
     as_index_array,
@@ -226,7 +226,7 @@ def backward(params, cache: LSTMCache, targets, truncate: int | None = None) -> 
 
 def loss_and_gradients(params, inputs, targets, state=None, truncate: int | None = None):
     """``forward`` + ``cross_entropy`` + ``backward``: returns ``(J, grads, (h, c))``, the
-    last being the state to carry into the next batch (as ``helpers.optim.train_epoch``
+    last being the state to carry into the next batch (as ``helpers.numpy_nets.optim.train_epoch``
     expects)."""
     cache = forward(params, inputs, state)
     loss = cross_entropy(cache, targets)
@@ -237,7 +237,7 @@ def loss_and_gradients(params, inputs, targets, state=None, truncate: int | None
 def predict_step(params, token_id: int, state=None):
     """Feed one token: returns ``(y, (h, c))``, the next-token distribution ``(K,)`` and the
     new state, each ``(H,)``; ``state=None`` is the zero state. Matches the ``step``
-    signature of ``helpers.text.generate``."""
+    signature of ``helpers.data.text.generate``."""
     m, h, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", m, ()))
     if state is not None:

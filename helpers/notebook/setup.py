@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 
-from helpers.plotting import use_course_style
+from helpers.notebook.plotting import use_course_style
 from helpers.validation import require_positive_int
 
 DEFAULT_SEED = 0

@@ -6,7 +6,8 @@ the GRU's).
 * ``Adam``: Kingma and Ba's Adam.
 * ``clip_gradients``: rescale all gradients together so their joint (global) norm is at
   most ``max_norm`` (Pascanu, Mikolov and Bengio 2013).
-* ``cosine_learning_rate``: a step size that falls from ``lr`` towards 0 over a budget.
+* ``cosine_learning_rate``: a step size that falls from ``lr`` towards 0 over a budget
+  (``cosine_factor``, the schedule the torch loop uses too).
 * ``train_epoch``: one pass over contiguous streams in truncated-BPTT chunks, the state
   carried from chunk to chunk; ``next_stream_states`` hands it on between epochs.
 
@@ -22,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from helpers.data.text import bptt_chunks
 from helpers.validation import (
     as_float_array,
     as_param_array,
@@ -134,7 +136,15 @@ def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
     epoch = require_positive_int(epoch, "epoch")
     if epoch > n_epochs:
         raise ValueError(f"epoch must be in [1, n_epochs={n_epochs}], got {epoch}")
-    return lr * 0.5 * (1.0 + np.cos(np.pi * (epoch - 1) / n_epochs))
+    return lr * cosine_factor(epoch - 1, n_epochs)
+
+
+def cosine_factor(done: float, total: float) -> float:
+    """The cosine schedule's multiplier of the step size after ``done`` of ``total`` (epochs,
+    steps, or a fraction of 1): 1 at the start, 0 at the end, ``(1 + cos(pi done / total)) / 2``."""
+    total = require_positive_float(total, "total")
+    done = min(max(float(as_float_array(done, "done", ())), 0.0), total)
+    return 0.5 * (1.0 + float(np.cos(np.pi * done / total)))
 
 
 class EpochResult(NamedTuple):
@@ -152,14 +162,12 @@ def train_epoch(loss_and_gradients: Callable, params, optimizer, inputs, targets
 
     ``loss_and_gradients(params, x, y, state) -> (J, grads, final_state)`` is the
     network's own function (``srn.loss_and_gradients``, ...). ``inputs``/``targets``
-    come from ``helpers.text.contiguous_streams``; the state is carried from chunk to
+    come from ``helpers.data.text.contiguous_streams``; the state is carried from chunk to
     chunk (starting from ``state``, default zeros) without its gradient, and
     ``optimizer.step(params, grads)`` runs after every chunk, after clipping the gradient
     norm to ``max_norm`` when given. ``next_stream_states`` turns the returned state into
     the next epoch's starting state.
     """
-    from helpers.text import bptt_chunks
-
     require_callable(loss_and_gradients, "loss_and_gradients")
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(f"optimizer must have a step(params, grads) method (e.g. optim.Adam), "

@@ -1,70 +1,52 @@
 """Many-to-one: a recurrent network reads a whole sequence (a surname, one character per
 step) and names its class (a language) from its last state (notebook 08). Batches are
-padded (``helpers.batching``) and packed, so the network never reads the padding; rare
+padded (``helpers.data.batching``) and packed, so the network never reads the padding; rare
 classes can weigh more in the cost."""
 
 from __future__ import annotations
 
-import copy
+import math
 import numbers
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from helpers.batching import pad_sequences
-from helpers.char_lm import CELLS
-from helpers.metrics import balanced_accuracy
-from helpers.text import Vocabulary
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    require_dropout,
-    require_positive_float,
-    require_positive_int,
-)
+from helpers.data.batching import pad_sequences
+from helpers.data.text import Vocabulary
+from helpers.numpy_nets.metrics import balanced_accuracy
+from helpers.torch_nets.cells import check_sizes, check_token_ids, evaluating, final_hidden, recurrent_layer
+from helpers.torch_nets.training import Budget, TrainResult, fit
+from helpers.validation import as_float_array, as_index_array, require_dropout, require_positive_int
 
 
 class SequenceClassifier(nn.Module):
     """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``hidden`` units) ->
     dropout -> linear head ``(K, H)`` on the state after each sequence's last real element.
-    ``forward(ids (B, T) long, lengths (B,))`` returns logits ``(B, K)``."""
+    ``forward(ids (N, T) long, lengths (N,))`` returns logits ``(N, K)``. Sizes are keyword
+    arguments."""
 
-    def __init__(self, vocab_size: int, n_classes: int, kind: str = "gru", hidden: int = 128,
+    def __init__(self, vocab_size: int, n_classes: int, *, kind: str = "gru", hidden: int = 128,
                  embedding: int = 32, dropout: float = 0.0):
         super().__init__()
-        if kind not in CELLS:
-            raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
-        vocab_size = require_positive_int(vocab_size, "vocab_size")
-        n_classes = require_positive_int(n_classes, "n_classes")
-        hidden = require_positive_int(hidden, "hidden")
-        embedding = require_positive_int(embedding, "embedding")
+        sizes = check_sizes(vocab_size=vocab_size, n_classes=n_classes, hidden=hidden, embedding=embedding)
         dropout = require_dropout(dropout)
-        self.config = {"vocab_size": vocab_size, "n_classes": n_classes, "kind": kind, "hidden": hidden,
-                       "embedding": embedding, "dropout": dropout}
-        self.embed = nn.Embedding(vocab_size, embedding)
-        self.rnn = CELLS[kind](embedding, hidden, batch_first=True)
+        self.config = {**sizes, "kind": kind, "dropout": dropout}
+        self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
+        self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"])
         self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden, n_classes)
+        self.head = nn.Linear(sizes["hidden"], sizes["n_classes"])
 
     def forward(self, ids: torch.Tensor, lengths) -> torch.Tensor:
-        if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.dim() != 2:
-            kind = getattr(ids, "dtype", type(ids).__name__)
-            raise ValueError(f"ids must be a (B, T) torch.long tensor, got {kind}"
-                             f" of shape {tuple(getattr(ids, 'shape', ()))}")
+        check_token_ids(ids, self.config["vocab_size"])
         lengths = as_index_array(lengths, "lengths", ids.shape[1] + 1, (ids.shape[0],))
         if lengths.size and lengths.min() < 1:
             raise ValueError("lengths must all be >= 1: an empty sequence has no last state")
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.config["vocab_size"]):
-            raise ValueError(f"ids must lie in [0, {self.config['vocab_size']}), got values from "
-                             f"{int(ids.min())} to {int(ids.max())}")
         packed = pack_padded_sequence(self.embed(ids), torch.as_tensor(lengths), batch_first=True,
                                       enforce_sorted=False)
         _, state = self.rnn(packed)
-        last = state[0] if isinstance(state, tuple) else state   # the LSTM's (h, C): h
-        return self.head(self.drop(last[-1]))
+        return self.head(self.drop(final_hidden(state)[-1]))
 
 
 def class_weights(labels, n_classes: int, power: float = 1.0) -> np.ndarray:
@@ -96,7 +78,6 @@ def _check_data(model, sequences, labels, name: str) -> np.ndarray:
     return labels
 
 
-@torch.no_grad()
 def predict_proba(model: SequenceClassifier, sequences, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities ``(N, K)`` (softmax of the logits) for ``N`` id sequences."""
     if not isinstance(model, SequenceClassifier):
@@ -104,34 +85,24 @@ def predict_proba(model: SequenceClassifier, sequences, batch_size: int = 1024) 
     if isinstance(sequences, str | bytes) or not hasattr(sequences, "__len__") or len(sequences) == 0:
         raise ValueError("sequences must be a non-empty list of id sequences")
     batch_size = require_positive_int(batch_size, "batch_size")
-    was_training = model.training
-    model.eval()
     out = []
-    for start in range(0, len(sequences), batch_size):
-        ids, lengths = _batch(sequences, range(start, min(start + batch_size, len(sequences))))
-        out.append(torch.softmax(model(ids, lengths), dim=-1).double().numpy())
-    model.train(was_training)
+    with evaluating(model):
+        for start in range(0, len(sequences), batch_size):
+            ids, lengths = _batch(sequences, range(start, min(start + batch_size, len(sequences))))
+            out.append(torch.softmax(model(ids, lengths), dim=-1).double().numpy())
     return np.concatenate(out)
-
-
-@dataclass
-class ClassifierHistory:
-    """Per epoch: mean weighted ``train_loss`` and validation ``val_balanced_accuracy``;
-    ``best_epoch`` (1-based) is the epoch whose weights were kept."""
-
-    train_loss: list[float] = field(default_factory=list)
-    val_balanced_accuracy: list[float] = field(default_factory=list)
-    best_epoch: int = 0
 
 
 def train_classifier(model: SequenceClassifier, sequences, labels, *, val_sequences, val_labels,
                      epochs: int = 10, batch_size: int = 64, lr: float = 3e-3, weights=None,
-                     max_norm: float = 1.0, seed: int = 0) -> ClassifierHistory:
-    """Train ``model`` in place with Adam and global-norm clipping on the cross-entropy,
-    weighted per class by ``weights`` ``(K,)`` (``class_weights``; ``None``: unweighted),
-    shuffling the ``N`` training sequences each epoch; after each epoch measure the
-    balanced accuracy on the validation sequences and keep the best epoch's weights
-    (early stopping chosen on validation data, never on the test part)."""
+                     max_norm: float = 1.0, seed: int = 0, progress: bool = True) -> TrainResult:
+    """Train ``model`` in place with ``helpers.torch_nets.training.fit`` (Adam, clipping to
+    ``max_norm``, a constant step size) on the cross-entropy, weighted per class by
+    ``weights`` ``(K,)`` (``class_weights``; ``None``: unweighted), shuffling the ``N``
+    training sequences each epoch; after each epoch measure the balanced accuracy on the
+    validation sequences (the result's ``val``) and keep the best epoch's weights (early
+    stopping chosen on validation data, never on the test part): ``result.best + 1`` is
+    that epoch."""
     if not isinstance(model, SequenceClassifier):
         raise TypeError(f"model must be a SequenceClassifier, got {type(model).__name__}")
     n_classes = model.config["n_classes"]
@@ -139,39 +110,27 @@ def train_classifier(model: SequenceClassifier, sequences, labels, *, val_sequen
     val_labels = _check_data(model, val_sequences, val_labels, "validation")
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
-    lr = require_positive_float(lr, "lr")
-    max_norm = require_positive_float(max_norm, "max_norm")
     if weights is not None:
         weights = as_float_array(weights, "weights", (n_classes,))
         if np.any(weights <= 0):
             raise ValueError("weights must all be > 0")
         weights = torch.as_tensor(weights, dtype=torch.float32)
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    cost = nn.CrossEntropyLoss(weight=weights)
-    targets = torch.from_numpy(labels)
-    history, best_state, best = ClassifierHistory(), None, -1.0
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order, total = rng.permutation(len(sequences)), 0.0
-        for start in range(0, len(order), batch_size):
-            index = order[start:start + batch_size]
-            ids, lengths = _batch(sequences, index)
-            loss = cost(model(ids, lengths), targets[index])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-            optimizer.step()
-            total += loss.item() * len(index)
-        history.train_loss.append(total / len(order))
-        predicted = predict_proba(model, val_sequences).argmax(axis=1)
-        history.val_balanced_accuracy.append(balanced_accuracy(val_labels, predicted, n_classes))
-        if history.val_balanced_accuracy[-1] > best:
-            best, best_state = history.val_balanced_accuracy[-1], copy.deepcopy(model.state_dict())
-            history.best_epoch = epoch
-    model.load_state_dict(best_state)
-    return history
+    cost, targets = nn.CrossEntropyLoss(weight=weights), torch.from_numpy(labels)
+
+    def epoch_batches(rng):
+        order = rng.permutation(len(sequences))
+        return (order[start:start + batch_size] for start in range(0, len(order), batch_size))
+
+    def batch_loss(index):
+        return cost(model(*_batch(sequences, index)), targets[index]), len(index)
+
+    def balanced_accuracy_on_validation(model):
+        return balanced_accuracy(val_labels, predict_proba(model, val_sequences).argmax(axis=1), n_classes)
+
+    return fit(model, epoch_batches, batch_loss,
+               Budget(epochs=epochs, steps_per_epoch=math.ceil(len(sequences) / batch_size)),
+               lr=lr, max_norm=max_norm, schedule="constant", evaluate=balanced_accuracy_on_validation,
+               evaluations=epochs, keep_best="max", seed=seed, progress=progress)
 
 
 def rank_labels(model: SequenceClassifier, vocab: Vocabulary, text: str, label_names, top: int = 5
@@ -180,7 +139,7 @@ def rank_labels(model: SequenceClassifier, vocab: Vocabulary, text: str, label_n
     ``(label name, probability)`` pairs, most likely first. Characters the vocabulary does
     not know become its unknown token (build it with ``unknown=``)."""
     if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.text.Vocabulary, got {type(vocab).__name__}")
+        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text must be a non-empty string, got {text!r}")
     label_names = list(label_names)

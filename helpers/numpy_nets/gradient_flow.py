@@ -2,7 +2,7 @@
 products, the singular-value bound, the norm of the blame on each earlier state of an
 SRN, LSTM or GRU, and a one-unit network whose cost surface has a cliff.
 
-For the SRN (``helpers.srn``), ``h<t> = tanh(b + W h<t-1> + U x<t>)``, so
+For the SRN (``helpers.numpy_nets.srn``), ``h<t> = tanh(b + W h<t-1> + U x<t>)``, so
 
     dh<t>/dh<t-1> = diag(1 - h<t>^2) W,
     dh<t>/dh<k>  = prod_{j = t .. k+1} diag(1 - h<j>^2) W,
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import lstm, srn
-from helpers.recurrent import IGNORE
+from helpers.numpy_nets import lstm, srn
+from helpers.numpy_nets.recurrent import IGNORE
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 

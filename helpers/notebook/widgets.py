@@ -7,7 +7,7 @@ import html
 
 import numpy as np
 
-from helpers.activations import sigmoid
+from helpers.numpy_nets.activations import sigmoid
 
 
 def neuron_readout(v: float) -> str:
@@ -49,7 +49,7 @@ def activation_curve(name: str, v_min: float = -5.0, v_max: float = 5.0, n: int 
     points. Returns ``(v, y, dy_dv)``, three arrays of shape ``(n,)``, the derivative
     computed from the output ``y`` as backpropagation does.
     """
-    from helpers.activations import get_activation
+    from helpers.numpy_nets.activations import get_activation
     from helpers.validation import require_positive_int
 
     function, derivative_from_output = get_activation(name)
@@ -73,7 +73,7 @@ def activation_explorer(name: str = "sigmoid", v_range: tuple[float, float] = (-
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from helpers.activations import ACTIVATIONS
+    from helpers.numpy_nets.activations import ACTIVATIONS
 
     if not isinstance(v_range, tuple | list) or len(v_range) != 2:
         raise ValueError(f"v_range must be a pair (v_min, v_max), got {v_range!r}")
@@ -107,7 +107,7 @@ def temperature_probabilities(logits, temperature: float) -> np.ndarray:
     distribution towards the largest logit, high ones flatten it towards uniform.
     Returns a ``(K,)`` array of probabilities summing to 1.
     """
-    from helpers.activations import softmax
+    from helpers.numpy_nets.activations import softmax
     from helpers.validation import as_float_array
 
     logits = as_float_array(logits, "logits", shape=(None,))
@@ -132,7 +132,7 @@ def temperature_explorer(logits, labels, temperature: float = 1.0):
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from helpers.plotting import probability_bars
+    from helpers.notebook.plotting import probability_bars
 
     labels = [str(label) for label in labels]
     if len(labels) != np.size(logits):
@@ -220,11 +220,11 @@ def srn_time_stepper(input_tokens, hidden, probs, labels):
 def spectral_radius_explorer(rho: float = 1.0, activation: str = "tanh", n_steps: int = 60):
     """A slider for the spectral radius of the recurrent matrix and a choice of activation;
     redraws ``||dh<T>/dh<T-lag>||`` against the lag on a log scale, from the plain
-    function ``helpers.gradient_flow.lag_curve``. Returns an ``ipywidgets.VBox``."""
+    function ``helpers.numpy_nets.gradient_flow.lag_curve``. Returns an ``ipywidgets.VBox``."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from helpers.gradient_flow import lag_curve
+    from helpers.numpy_nets.gradient_flow import lag_curve
 
     lag_curve(rho, activation, n_steps)  # checks the arguments before the widgets do
     slider = widgets.FloatSlider(value=rho, min=0.1, max=3.0, step=0.1, description="radius",
@@ -254,7 +254,7 @@ def lstm_gate_step(cache, t: int, sequence: int = 0) -> dict:
     at step ``t`` (``0 <= t < T``). ``cache`` is the ``LSTMCache`` of ``lstm.forward``.
     Returns a dict of ``(H,)`` arrays: ``i``, ``f``, ``g`` (the candidate ``C~``), ``o``,
     ``c`` (the cell state ``C<t>``) and ``h``."""
-    from helpers import lstm
+    from helpers.numpy_nets import lstm
     from helpers.validation import as_index_array
 
     if not isinstance(cache, lstm.LSTMCache):

@@ -1,26 +1,21 @@
 """Forecasting a series one day and several days ahead (notebook 08): the baselines every
 forecaster must beat (persistence, seasonal naive, a linear autoregression) and a GRU
-trained many-to-many, all predicting from windows made by ``helpers.series``."""
+trained many-to-many, all predicting from windows made by ``helpers.data.series``."""
 
 from __future__ import annotations
 
-import copy
+import math
 import numbers
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 
-from helpers.series import sliding_windows
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    require_callable,
-    require_positive_float,
-    require_positive_int,
-)
+from helpers.data.series import sliding_windows
+from helpers.torch_nets.cells import check_sizes, evaluating, recurrent_layer
+from helpers.torch_nets.training import Budget, TrainResult, fit
+from helpers.validation import as_float_array, as_index_array, require_callable, require_positive_int
 
 
 def persistence(values, ends) -> np.ndarray:
@@ -70,51 +65,40 @@ def forecast_ahead(predict_next: Callable, windows, horizon: int) -> np.ndarray:
 
 class Forecaster(nn.Module):
     """A GRU reading one value per step, ``hidden`` units, and a linear head predicting the
-    next value after every step: ``forward(x (B, T))`` -> predictions ``(B, T)``."""
+    next value after every step: ``forward(x (N, T))`` -> predictions ``(N, T)``."""
 
-    def __init__(self, hidden: int = 32):
+    def __init__(self, *, hidden: int = 32):
         super().__init__()
-        hidden = require_positive_int(hidden, "hidden")
-        self.rnn = nn.GRU(1, hidden, batch_first=True)
+        hidden = check_sizes(hidden=hidden)["hidden"]
+        self.rnn = recurrent_layer("gru", 1, hidden)
         self.head = nn.Linear(hidden, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor) or x.dim() != 2 or not x.is_floating_point():
-            raise ValueError(f"x must be a (B, T) float tensor, got {getattr(x, 'dtype', type(x).__name__)} "
-                             f"of shape {tuple(getattr(x, 'shape', ()))}")
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+            raise TypeError(f"x must be a (N, T) float tensor, got {getattr(x, 'dtype', type(x).__name__)}")
+        if x.dim() != 2:
+            raise ValueError(f"x must be a (N, T) float tensor, got shape {tuple(x.shape)}")
         output, _ = self.rnn(x.unsqueeze(-1))
         return self.head(output).squeeze(-1)
 
-    @torch.no_grad()
     def predict_next(self, windows) -> np.ndarray:
         """The value after each window: ``(N, W)`` numpy -> ``(N,)`` numpy (for
         ``forecast_ahead``)."""
         windows = as_float_array(windows, "windows", (None, None))
-        was_training = self.training
-        self.eval()
-        out = self(torch.as_tensor(windows, dtype=torch.float32))[:, -1].double().numpy()
-        self.train(was_training)
-        return out
-
-
-@dataclass
-class ForecastHistory:
-    """Per epoch: ``train_mse`` (standardised units) and ``val_rmse`` (units of the
-    validation targets given); ``best_epoch`` (1-based) is the one whose weights were kept."""
-
-    train_mse: list[float] = field(default_factory=list)
-    val_rmse: list[float] = field(default_factory=list)
-    best_epoch: int = 0
+        with evaluating(self):
+            return self(torch.as_tensor(windows, dtype=torch.float32))[:, -1].double().numpy()
 
 
 def train_forecaster(model: Forecaster, inputs, targets, *, val_windows, val_targets, epochs: int = 10,
                      batch_size: int = 64, lr: float = 3e-3, warmup: int = 10, seed: int = 0,
-                     to_units: Callable | None = None) -> ForecastHistory:
-    """Train ``model`` in place with Adam on many-to-many windows ``inputs`` and ``targets``
-    (both ``(N, W)``, standardised) on the mean squared error of the steps after the first
+                     to_units: Callable | None = None, progress: bool = True) -> TrainResult:
+    """Train ``model`` in place with ``helpers.torch_nets.training.fit`` (Adam, a constant
+    step size, no clipping) on many-to-many windows ``inputs`` and ``targets`` (both
+    ``(N, W)``, standardised) on the mean squared error of the steps after the first
     ``warmup`` (which have seen too little history); after each epoch score the one-day
     forecasts of ``val_windows`` ``(M, W)`` against ``val_targets`` ``(M,)`` by RMSE (after
-    ``to_units``, e.g. a scaler's ``inverse``), and keep the best epoch's weights."""
+    ``to_units``, e.g. a scaler's ``inverse``; the result's ``val``), and keep the best
+    epoch's weights (``result.best + 1`` is that epoch)."""
     if not isinstance(model, Forecaster):
         raise TypeError(f"model must be a Forecaster, got {type(model).__name__}")
     inputs = as_float_array(inputs, "inputs", (None, None))
@@ -123,36 +107,29 @@ def train_forecaster(model: Forecaster, inputs, targets, *, val_windows, val_tar
     val_targets = as_float_array(val_targets, "val_targets", (val_windows.shape[0],))
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
-    lr = require_positive_float(lr, "lr")
     steps = inputs.shape[1]
     if isinstance(warmup, bool) or not isinstance(warmup, numbers.Integral) or not 0 <= warmup < steps:
         raise ValueError(f"warmup must be an integer in [0, {steps}) (steps per window), got {warmup!r}")
     to_units = (lambda z: z) if to_units is None else to_units
     require_callable(to_units, "to_units")
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    x_all = torch.as_tensor(inputs, dtype=torch.float32)
-    y_all = torch.as_tensor(targets, dtype=torch.float32)
-    history, best_state, best = ForecastHistory(), None, np.inf
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order, total = rng.permutation(len(inputs)), 0.0
-        for start in range(0, len(order), batch_size):
-            batch = torch.from_numpy(order[start:start + batch_size])
-            loss = ((model(x_all[batch]) - y_all[batch])[:, warmup:] ** 2).mean()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        history.train_mse.append(total / len(inputs))
+    x_all, y_all = torch.as_tensor(inputs, dtype=torch.float32), torch.as_tensor(targets, dtype=torch.float32)
+
+    def epoch_batches(rng):
+        order = rng.permutation(len(inputs))
+        return (torch.from_numpy(order[start:start + batch_size])
+                for start in range(0, len(order), batch_size))
+
+    def batch_loss(batch):
+        return ((model(x_all[batch]) - y_all[batch])[:, warmup:] ** 2).mean(), len(batch)
+
+    def validation_rmse(model):
         predicted = np.asarray(to_units(model.predict_next(val_windows)), dtype=float)
-        history.val_rmse.append(float(np.sqrt(np.mean((predicted - val_targets) ** 2))))
-        if history.val_rmse[-1] < best:
-            best, best_state = history.val_rmse[-1], copy.deepcopy(model.state_dict())
-            history.best_epoch = epoch
-    model.load_state_dict(best_state)
-    return history
+        return float(np.sqrt(np.mean((predicted - val_targets) ** 2)))
+
+    return fit(model, epoch_batches, batch_loss,
+               Budget(epochs=epochs, steps_per_epoch=math.ceil(len(inputs) / batch_size)), lr=lr,
+               max_norm=None, schedule="constant", evaluate=validation_rmse, evaluations=epochs,
+               keep_best="min", seed=seed, progress=progress)
 
 
 def error_by_horizon(forecasts, values, ends) -> np.ndarray:

@@ -108,7 +108,7 @@ def _is_from(origin: str, modules: tuple[str, ...]) -> bool:
 
 def _answer_source(func) -> tuple[dict[str, ast.AST], dict[str, str]]:
     """``(definitions, imports)`` of ``func``'s source: its ``def`` statements by name, and
-    the modules its top-level imports bind (``{'act': 'helpers.activations'}``). Under the
+    the modules its top-level imports bind (``{'act': 'helpers.numpy_nets.activations'}``). Under the
     grader the source is the whole answer cell (``__graded_source__``), else ``func``'s
     own (``inspect.getsource``)."""
     source = getattr(func, "__graded_source__", None)
@@ -209,7 +209,7 @@ def check_own_work(func, forbidden: tuple[str, ...] = ("helpers",), name: str | 
     answer): every global name and attribute chain it reads, in its body, inner functions,
     lambdas and comprehensions, is looked up in its globals; if one is a module, function,
     class or object from a package in ``forbidden`` (by default the course's ``helpers``,
-    e.g. ``softmax`` imported from ``helpers.activations`` or ``srn.forward``), or it
+    e.g. ``softmax`` imported from ``helpers.numpy_nets.activations`` or ``srn.forward``), or it
     imports such a package, the message names it. Functions of the learner's own that
     ``func`` calls are checked in the same way. Local names never count: an answer may
     define and call its own ``softmax``.

@@ -1,8 +1,8 @@
 """A character-level language model in PyTorch (notebook 07): the model, char-rnn's
-batching, training on a budget of characters, epochs or seconds, evaluation on a whole split, and checkpoints.
-Sampling is in ``helpers.sampling``.
+batching, training on a budget of characters, epochs or seconds, evaluation on a whole
+split, and checkpoints. Sampling is in ``helpers.torch_nets.sampling``.
 
-Shapes: ``B`` streams (the batch), ``T`` characters per window, ``V`` characters in the
+Shapes: ``N`` streams (the batch), ``T`` characters per window, ``V`` characters in the
 vocabulary, ``H`` hidden units, ``E`` embedding size.
 """
 
@@ -11,65 +11,45 @@ from __future__ import annotations
 import math
 import os
 import pickle
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from helpers.text import Vocabulary, bptt_chunks, contiguous_streams
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    require_callable,
-    require_dropout,
-    require_generator,
-    require_positive_float,
-    require_positive_int,
-)
+from helpers.data.text import Vocabulary, bptt_chunks, contiguous_streams
+from helpers.torch_nets.cells import check_sizes, check_token_ids, device_of, evaluating, recurrent_layer
+from helpers.torch_nets.training import Budget, TrainResult, fit
+from helpers.validation import as_index_array, require_dropout, require_generator, require_positive_int
 
-CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 # where checkpoints go: $RNN_COURSE_OUTPUTS/checkpoints (the grader sets it inside its sandbox),
 # else outputs/checkpoints in the repository
-OUTPUTS_DIR = Path(os.environ.get("RNN_COURSE_OUTPUTS") or Path(__file__).resolve().parent.parent / "outputs")
+OUTPUTS_DIR = Path(os.environ.get("RNN_COURSE_OUTPUTS") or Path(__file__).resolve().parents[2] / "outputs")
 CHECKPOINT_DIR = OUTPUTS_DIR / "checkpoints"
-REFRESH_SECONDS = 0.5  # progress-bar updates: each is a message from the kernel to the browser
 
 
 class CharLM(nn.Module):
-    """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``layers`` stacked,
-    ``hidden`` units, ``dropout`` between layers and before the head) -> linear head
-    ``(V, H)``. ``forward(ids (B, T), state)`` returns logits ``(B, T, V)`` and the state."""
+    """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``kind`` ``'srn'``,
+    ``'gru'`` or ``'lstm'``, ``layers`` stacked, ``hidden`` units, ``dropout`` between
+    layers and before the head) -> linear head ``(V, H)``. ``forward(ids (N, T), state)``
+    returns logits ``(N, T, V)`` and the state. Sizes are keyword arguments."""
 
-    def __init__(self, vocab_size: int, kind: str = "lstm", hidden: int = 256, layers: int = 1,
+    def __init__(self, vocab_size: int, *, kind: str = "lstm", hidden: int = 256, layers: int = 1,
                  dropout: float = 0.0, embedding: int = 64):
         super().__init__()
-        if kind not in CELLS:
-            raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
-        vocab_size = require_positive_int(vocab_size, "vocab_size")
-        hidden = require_positive_int(hidden, "hidden")
-        layers = require_positive_int(layers, "layers")
-        embedding = require_positive_int(embedding, "embedding")
+        sizes = check_sizes(vocab_size=vocab_size, hidden=hidden, layers=layers, embedding=embedding)
         dropout = require_dropout(dropout)
-        self.config = {"vocab_size": vocab_size, "kind": kind, "hidden": hidden, "layers": layers,
-                       "dropout": dropout, "embedding": embedding}
-        self.embed = nn.Embedding(vocab_size, embedding)
-        self.rnn = CELLS[kind](embedding, hidden, num_layers=layers, batch_first=True,
-                               dropout=dropout if layers > 1 else 0.0)
+        self.config = {**sizes, "kind": kind, "dropout": dropout}
+        self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
+        self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"], num_layers=sizes["layers"],
+                                   dropout=dropout if sizes["layers"] > 1 else 0.0)
         self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden, vocab_size)
+        self.head = nn.Linear(sizes["hidden"], sizes["vocab_size"])
 
     def forward(self, ids: torch.Tensor, state=None):
-        if not isinstance(ids, torch.Tensor) or ids.dtype != torch.long or ids.dim() != 2:
-            kind = getattr(ids, "dtype", type(ids).__name__)
-            raise ValueError(f"ids must be a (B, T) torch.long tensor, got {kind} of shape "
-                             f"{tuple(getattr(ids, 'shape', ()))}")
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.config["vocab_size"]):
-            raise ValueError(f"ids must lie in [0, {self.config['vocab_size']}), got values from "
-                             f"{int(ids.min())} to {int(ids.max())}")
+        check_token_ids(ids, self.config["vocab_size"])
         output, state = self.rnn(self.embed(ids), state)
         return self.head(self.drop(output)), state
 
@@ -105,7 +85,7 @@ def char_vocabulary(text: str) -> Vocabulary:
 def epoch_windows(ids, n_streams: int, seq_len: int, rng: np.random.Generator) -> Iterator[tuple]:
     """One epoch of char-rnn batches: skip a random offset in ``[0, seq_len)`` (so the window
     borders move from epoch to epoch), cut the rest into ``n_streams`` contiguous streams,
-    and yield ``(x, y)`` windows ``(B, T)`` (int64 numpy) left to right; window ``j + 1``
+    and yield ``(x, y)`` windows ``(N, T)`` (int64 numpy) left to right; window ``j + 1``
     continues window ``j`` in every stream, so the state can be carried across."""
     ids = as_index_array(ids, "ids", np.iinfo(np.int64).max, (None,))
     n_streams = require_positive_int(n_streams, "n_streams")
@@ -138,10 +118,6 @@ class Evaluation:
     n_chars: int
 
 
-def _device_of(model: nn.Module) -> torch.device:
-    return next(model.parameters()).device
-
-
 @torch.no_grad()
 def evaluate(model: CharLM, ids, n_streams: int = 16, seq_len: int = 256) -> Evaluation:
     """The model's cost on a whole split ``ids`` ``(L,)``: cut into ``n_streams`` contiguous
@@ -151,169 +127,71 @@ def evaluate(model: CharLM, ids, n_streams: int = 16, seq_len: int = 256) -> Eva
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     ids = as_index_array(ids, "ids", model.config["vocab_size"], (None,))
     inputs, targets = contiguous_streams(ids, n_streams)
-    device = _device_of(model)
-    was_training = model.training
-    model.eval()
+    device = device_of(model)
     total, state = 0.0, None
-    for x, y in bptt_chunks(inputs, targets, seq_len):
-        logits, state = model(torch.from_numpy(x).to(device), state)
-        y = torch.from_numpy(y).to(device).reshape(-1)
-        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="sum").item()
-    model.train(was_training)
+    with evaluating(model):
+        for x, y in bptt_chunks(inputs, targets, seq_len):
+            logits, state = model(torch.from_numpy(x).to(device), state)
+            y = torch.from_numpy(y).to(device).reshape(-1)
+            cost = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="sum")
+            total += cost.item()
     nats = total / targets.size
     return Evaluation(nats, nats / math.log(2), math.exp(nats), int(targets.size))
-
-
-@dataclass
-class TrainResult:
-    """What ``train`` measured: ``history`` rows ``(seconds, chars, train_nats, val_nats)``
-    (``val_nats`` ``nan`` when no validation ran), the training ``seconds`` (evaluation and
-    callbacks not counted), ``chars`` seen, ``steps`` and ``epochs`` begun."""
-
-    history: list[tuple[float, int, float, float]] = field(default_factory=list)
-    seconds: float = 0.0
-    chars: int = 0
-    steps: int = 0
-    epochs: int = 0
-
-    @property
-    def chars_per_second(self) -> float:
-        return self.chars / self.seconds if self.seconds else 0.0
-
-
-def cosine_factor(progress: float) -> float:
-    """The cosine schedule's multiplier of the learning rate at ``progress`` in ``[0, 1]``:
-    1 at the start, 0 at the end."""
-    progress = float(as_float_array(progress, "progress", ()))
-    return 0.5 * (1.0 + math.cos(math.pi * min(max(progress, 0.0), 1.0)))
 
 
 def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_len: int = 64,
           lr: float = 3e-3, max_seconds: float | None = 30.0, max_epochs: int | None = None,
           max_chars: int | None = None, max_norm: float = 1.0, eval_every: float | None = None,
-          evaluations: int | None = None, callback: Callable | None = None,
+          evaluations: int | None = None, keep_best: bool = False, callback: Callable | None = None,
           callback_every: float | None = None, callbacks: int | None = None, seed: int = 0,
           progress: bool = True) -> TrainResult:
-    """Train ``model`` in place on ``train_ids`` ``(L,)`` with Adam, global-norm clipping
-    (``max_norm``) and a cosine schedule over the budget, until ``max_seconds`` of training,
-    ``max_epochs`` epochs or ``max_chars`` characters read, whichever comes first (at least
-    one must be given). A budget in epochs or characters trains the same model on any
-    machine (at a fixed thread count); a budget in seconds does not.
+    """Train ``model`` in place on ``train_ids`` ``(L,)`` with ``helpers.torch_nets.training.fit``
+    (Adam, clipping to ``max_norm``, a cosine schedule) until ``max_seconds`` of training,
+    ``max_epochs`` epochs or ``max_chars`` characters read, whichever comes first. A budget
+    in epochs or characters trains the same model on any machine (at a fixed thread
+    count); a budget in seconds does not.
 
     Batches are char-rnn's (``epoch_windows``): the state is carried from window to window
-    and detached. The whole ``val_ids`` split is evaluated every ``eval_every`` seconds of
-    training, or ``evaluations`` times evenly spread over the budget, and always at the
-    end; ``callback(model, seconds)`` runs (e.g. to print a sample) every ``callback_every``
-    seconds, or ``callbacks`` times evenly spread over the budget. Neither counts against
-    the budget. A ``tqdm.auto`` bar shows the loss and characters per second when
-    ``progress``."""
-    from tqdm.auto import tqdm
-
+    and detached. The whole ``val_ids`` split is evaluated (nats per character) every
+    ``eval_every`` seconds or ``evaluations`` times over the budget, and at the end;
+    ``keep_best`` keeps the weights of the best evaluation. ``callback(model, seconds)``
+    runs every ``callback_every`` seconds or ``callbacks`` times. The result's items are
+    characters."""
     if not isinstance(model, CharLM):
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     vocab_size = model.config["vocab_size"]
     train_ids = as_index_array(train_ids, "train_ids", vocab_size, (None,))
     if val_ids is not None:
         val_ids = as_index_array(val_ids, "val_ids", vocab_size, (None,))
-    if max_seconds is None and max_epochs is None and max_chars is None:
-        raise ValueError("give a budget: max_seconds, max_epochs, max_chars or several")
-    max_seconds = None if max_seconds is None else require_positive_float(max_seconds, "max_seconds")
-    max_epochs = None if max_epochs is None else require_positive_int(max_epochs, "max_epochs")
-    max_chars = None if max_chars is None else require_positive_int(max_chars, "max_chars")
-    lr = require_positive_float(lr, "lr")
-    max_norm = require_positive_float(max_norm, "max_norm")
-    for name, value in (("eval_every", eval_every), ("callback_every", callback_every)):
-        if value is not None:
-            require_positive_float(value, name)
-    for name, value in (("evaluations", evaluations), ("callbacks", callbacks)):
-        if value is not None:
-            require_positive_int(value, name)
-    if callback is not None:
-        require_callable(callback, "callback")
+    if keep_best and val_ids is None:
+        raise ValueError("keep_best needs val_ids: the kept weights are those with the best validation cost")
+    if max_chars is not None:
+        require_positive_int(max_chars, "max_chars")
     n_streams = require_positive_int(n_streams, "n_streams")
     seq_len = require_positive_int(seq_len, "seq_len")
     windows_per_epoch = math.ceil(((train_ids.size - seq_len) // n_streams) / seq_len)
     if windows_per_epoch < 1:
         raise ValueError(f"{train_ids.size} training characters are too few for {n_streams} streams "
                          f"of windows of {seq_len}")
+    budget = Budget(epochs=max_epochs, items=max_chars, seconds=max_seconds,
+                    steps_per_epoch=windows_per_epoch)
+    device, carried = device_of(model), {"state": None}
 
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    device = _device_of(model)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    result = TrainResult()
-    total_steps = None if max_epochs is None else max_epochs * windows_per_epoch
-    clock = {"start": time.perf_counter(), "paused": 0.0}
+    def epoch_batches(rng):
+        carried["state"] = None   # each epoch starts its streams afresh
+        return epoch_windows(train_ids, n_streams, seq_len, rng)
 
-    def elapsed() -> float:
-        return time.perf_counter() - clock["start"] - clock["paused"]
+    def batch_loss(batch):
+        logits, state = model(torch.from_numpy(batch[0]).to(device), carried["state"])
+        carried["state"] = detach(state)
+        targets = torch.from_numpy(batch[1]).to(device).reshape(-1)
+        return nn.functional.cross_entropy(logits.reshape(-1, vocab_size), targets), targets.numel()
 
-    def paused(action):
-        before = time.perf_counter()
-        value = action()
-        clock["paused"] += time.perf_counter() - before
-        return value
-
-    def fraction_done() -> float:
-        parts = [] if max_seconds is None else [elapsed() / max_seconds]
-        if total_steps is not None:
-            parts.append(result.steps / total_steps)
-        if max_chars is not None:
-            parts.append(result.chars / max_chars)
-        return max(parts)
-
-    def due(every: float | None, count: int | None, done: int, seconds: float) -> bool:
-        """Whether the ``done + 1``-th evaluation or callback is due."""
-        if count is not None:
-            return done < count and fraction_done() >= (done + 1) / count
-        return every is not None and seconds >= (done + 1) * every
-
-    def record(train_nats: float) -> None:
-        val = paused(lambda: evaluate(model, val_ids).nats) if val_ids is not None else float("nan")
-        result.history.append((elapsed(), result.chars, train_nats, val))
-
-    bar = tqdm(total=100, unit="%", disable=not progress, leave=False,
-               bar_format="{l_bar}{bar}| {postfix}")
-    evaluated = called = 0
-    loss_value = float("nan")
-    last_refresh = 0.0
-    model.train()
-    while fraction_done() < 1.0:
-        result.epochs += 1
-        state = None
-        for x, y in epoch_windows(train_ids, n_streams, seq_len, rng):
-            if fraction_done() >= 1.0:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = lr * cosine_factor(fraction_done())
-            logits, state = model(torch.from_numpy(x).to(device), state)
-            state = detach(state)
-            y_flat = torch.from_numpy(y).to(device).reshape(-1)
-            loss = nn.functional.cross_entropy(logits.reshape(-1, vocab_size), y_flat)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-            optimizer.step()
-            loss_value = loss.item()
-            result.steps += 1
-            result.chars += y.size
-            seconds = elapsed()
-            if seconds - last_refresh >= REFRESH_SECONDS:   # a few updates a second, not one per step
-                last_refresh = seconds
-                bar.n = min(100, int(100 * fraction_done()))
-                speed = result.chars / max(seconds, 1e-9)
-                bar.set_postfix_str(f"loss {loss_value:.3f}, {speed:,.0f} chars/s")
-            if due(eval_every, evaluations, evaluated, seconds):
-                record(loss_value)
-                evaluated += 1
-            if callback is not None and due(callback_every, callbacks, called, seconds):
-                paused(lambda s=seconds: callback(model, s))
-                called += 1
-    bar.close()
-    result.seconds = elapsed()
-    if not result.history or result.history[-1][1] != result.chars:
-        record(loss_value)
-    return result
+    return fit(model, epoch_batches, batch_loss, budget, lr=lr, max_norm=max_norm,
+               evaluate=None if val_ids is None else (lambda m: evaluate(m, val_ids).nats),
+               evaluations=evaluations, eval_every=eval_every, keep_best="min" if keep_best else None,
+               callback=callback, callbacks=callbacks, callback_every=callback_every, seed=seed,
+               progress=progress)
 
 
 def _check_extra(value, where: str = "extra") -> None:
@@ -348,7 +226,7 @@ def save_checkpoint(model: CharLM, vocab: Vocabulary, path, extra: dict | None =
     if not isinstance(model, CharLM):
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.text.Vocabulary, got {type(vocab).__name__}")
+        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != model.config["vocab_size"]:
         raise ValueError(f"vocab has {len(vocab)} tokens but the model predicts {model.config['vocab_size']}")
     if extra is not None and not isinstance(extra, dict):

@@ -23,14 +23,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from helpers.activations import (
+from helpers.numpy_nets.activations import (
     get_activation,
     get_unchecked_activation,
     log_softmax,
     softmax,
     softmax_backward,
 )
-from helpers.gradcheck import gradient_errors
+from helpers.numpy_nets.gradcheck import gradient_errors
 from helpers.validation import (
     as_float_array,
     as_index_array,

@@ -1,5 +1,5 @@
 """A long-range memory task for notebooks 05 and 06, and the loop that trains any of the
-numpy recurrent networks (``helpers.srn``, ``helpers.lstm``, ``helpers.gru``) on it.
+numpy recurrent networks (``srn``, ``lstm``, ``gru`` of ``helpers.numpy_nets``) on it.
 
 **Remember the first symbol.** Each step's input is a vector of ``n_symbols + 1`` numbers.
 Step 0 holds the symbol to remember, one-hot on the first ``n_symbols`` channels; the next
@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers import optim
-from helpers.recurrent import IGNORE
+from helpers.numpy_nets import optim
+from helpers.numpy_nets.recurrent import IGNORE
 from helpers.validation import (
     as_float_array,
     as_index_array,

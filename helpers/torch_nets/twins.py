@@ -1,14 +1,14 @@
 """Torch twins of the course's numpy recurrent networks, used to check them number for
 number and as a speed yardstick: ``torch.nn.RNN`` (tanh), ``torch.nn.LSTM`` or
 ``torch.nn.GRU``, followed by ``torch.nn.Linear``, built from the numpy parameters of
-``helpers.srn``, ``helpers.lstm`` or ``helpers.gru`` (no transposes needed: the numpy
+``srn``, ``lstm`` or ``gru`` of ``helpers.numpy_nets`` (no transposes needed: the numpy
 networks use torch's layout, see ``helpers/CONVENTIONS.md``).
 
 ``srn_loss_and_gradients``, ``lstm_loss_and_gradients`` and ``gru_loss_and_gradients``
 give torch autograd's view of the numpy ``loss_and_gradients`` of each network.
 
 For the multilayer network of notebooks 01-02, ``torch_cost_and_gradients`` rebuilds
-``helpers.mlp.MLP`` in float64 torch (same weights, deck 000's bias-subtracted activity
+``helpers.numpy_nets.mlp.MLP`` in float64 torch (same weights, deck 000's bias-subtracted activity
 ``v = y_prev w - b``) and ``parity_errors`` compares every gradient with the numpy one.
 """
 
@@ -18,34 +18,29 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers import gru, lstm, srn
-from helpers.gradcheck import relative_error
-from helpers.mlp import MLP, check_cost
-from helpers.validation import as_float_array, require_positive_int
+from helpers.numpy_nets import gru, lstm, recurrent, srn
+from helpers.numpy_nets.gradcheck import relative_error
+from helpers.numpy_nets.mlp import MLP, check_cost
+from helpers.torch_nets.cells import CELLS, check_sizes, recurrent_layer
+from helpers.validation import as_float_array
 
-CELLS = {"srn": (nn.RNN, srn), "lstm": (nn.LSTM, lstm), "gru": (nn.GRU, gru)}
+NUMPY_NETS = {"srn": srn, "lstm": lstm, "gru": gru}   # the numpy network each twin copies
 
 
 class TorchRecurrentNet(nn.Module):
     """One recurrent layer (``kind``: ``'srn'``, ``'lstm'`` or ``'gru'``) and a linear
     output layer giving logits. Inputs: token ids ``(N, T)`` (``torch.long``, one-hot
     encoded here) or real vectors ``(N, T, M)``. Sizes: ``n_inputs`` M, ``n_hidden`` H,
-    ``n_outputs`` K."""
+    ``n_outputs`` K, keyword arguments."""
 
-    def __init__(self, kind: str, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
+    def __init__(self, kind: str, *, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
         super().__init__()
-        if kind not in CELLS:
-            raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
-        n_inputs = require_positive_int(n_inputs, "n_inputs")
-        n_hidden = require_positive_int(n_hidden, "n_hidden")
-        n_outputs = require_positive_int(n_outputs, "n_outputs")
+        sizes = check_sizes(n_inputs=n_inputs, n_hidden=n_hidden, n_outputs=n_outputs)
         if dtype not in (torch.float32, torch.float64):
             raise TypeError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
-        self.kind, self.n_inputs, self.n_hidden = kind, n_inputs, n_hidden
-        layer = CELLS[kind][0]
-        extra = {"nonlinearity": "tanh"} if kind == "srn" else {}
-        self.rnn = layer(n_inputs, n_hidden, batch_first=True, dtype=dtype, **extra)
-        self.out = nn.Linear(n_hidden, n_outputs, dtype=dtype)
+        self.kind, self.n_inputs, self.n_hidden = kind, sizes["n_inputs"], sizes["n_hidden"]
+        self.rnn = recurrent_layer(kind, sizes["n_inputs"], sizes["n_hidden"], dtype=dtype)
+        self.out = nn.Linear(sizes["n_hidden"], sizes["n_outputs"], dtype=dtype)
 
     @classmethod
     def from_numpy(cls, kind: str, params: dict[str, np.ndarray]) -> TorchRecurrentNet:
@@ -54,9 +49,9 @@ class TorchRecurrentNet(nn.Module):
         ``bias_hh_l0`` zero except the GRU's candidate part, which is ``b_hn``."""
         if kind not in CELLS:
             raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
-        m, h, k = CELLS[kind][1].check_params(params)
+        m, h, k = NUMPY_NETS[kind].check_params(params)
         dtype = torch.float64 if params["W"].dtype == np.float64 else torch.float32
-        model = cls(kind, m, h, k, dtype)
+        model = cls(kind, n_inputs=m, n_hidden=h, n_outputs=k, dtype=dtype)
         with torch.no_grad():
             model.rnn.weight_ih_l0.copy_(torch.from_numpy(params["U"]))
             model.rnn.weight_hh_l0.copy_(torch.from_numpy(params["W"]))
@@ -107,14 +102,15 @@ class TorchSRN(TorchRecurrentNet):
     """The SRN's twin: ``torch.nn.RNN`` (tanh) and ``torch.nn.Linear``; ``forward`` returns
     ``(logits, hidden)``."""
 
-    def __init__(self, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
-        super().__init__("srn", n_inputs, n_hidden, n_outputs, dtype)
+    def __init__(self, *, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
+        super().__init__("srn", n_inputs=n_inputs, n_hidden=n_hidden, n_outputs=n_outputs, dtype=dtype)
 
     @classmethod
     def from_numpy(cls, params: dict[str, np.ndarray]) -> TorchSRN:
         """A model whose weights are copies of the numpy SRN ``params`` (same dtype)."""
         m, u, k = srn.check_params(params)
-        model = cls(m, u, k, torch.float64 if params["W"].dtype == np.float64 else torch.float32)
+        model = cls(n_inputs=m, n_hidden=u, n_outputs=k,
+                    dtype=torch.float64 if params["W"].dtype == np.float64 else torch.float32)
         model.load_state_dict(TorchRecurrentNet.from_numpy("srn", params).state_dict())
         return model
 
@@ -128,9 +124,7 @@ def _loss_and_gradients(kind: str, params, inputs, targets, state, truncate):
     """Torch autograd's ``(J, grads, probs)`` for the numpy network ``kind``: the summed
     cross-entropy, numpy gradients for every parameter and initial state, and the output
     distributions ``(N, T, K)``. ``truncate=k`` detaches the state every ``k`` steps."""
-    from helpers import recurrent
-
-    module = CELLS[kind][1]
+    module = NUMPY_NETS[kind]
     m, h, k = module.check_params(params)
     model = TorchRecurrentNet.from_numpy(kind, params)
     dtype = model.out.weight.dtype
@@ -180,19 +174,19 @@ def _loss_and_gradients(kind: str, params, inputs, targets, state, truncate):
 
 
 def srn_loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = None):
-    """Torch autograd's view of ``helpers.srn.loss_and_gradients``: ``(J, grads, probs)``
+    """Torch autograd's view of ``helpers.numpy_nets.srn.loss_and_gradients``: ``(J, grads, probs)``
     with numpy ``grads`` for ``U, W, b, V, c, h0`` and the outputs ``probs (N, T, K)``."""
     return _loss_and_gradients("srn", params, inputs, targets, h0, truncate)
 
 
 def lstm_loss_and_gradients(params, inputs, targets, state=None, truncate: int | None = None):
-    """Torch autograd's view of ``helpers.lstm.loss_and_gradients``: ``(J, grads, probs)``
+    """Torch autograd's view of ``helpers.numpy_nets.lstm.loss_and_gradients``: ``(J, grads, probs)``
     with numpy ``grads`` for ``U, W, b, V, c, h0, c0``; ``state = (h0, c0)`` or ``None``."""
     return _loss_and_gradients("lstm", params, inputs, targets, state, truncate)
 
 
 def gru_loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = None):
-    """Torch autograd's view of ``helpers.gru.loss_and_gradients``: ``(J, grads, probs)``
+    """Torch autograd's view of ``helpers.numpy_nets.gru.loss_and_gradients``: ``(J, grads, probs)``
     with numpy ``grads`` for ``U, W, b, b_hn, V, c, h0``."""
     return _loss_and_gradients("gru", params, inputs, targets, h0, truncate)
 

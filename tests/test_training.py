@@ -1,0 +1,106 @@
+"""helpers.torch_nets.training.fit: budgets, the schedule, evaluations, callbacks and
+keeping the best weights, on a model small enough to train in a moment."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from helpers.numpy_nets.optim import cosine_factor
+from helpers.torch_nets.training import Budget, fit
+
+X = torch.linspace(-1, 1, 32).reshape(-1, 1)
+Y = 3 * X - 1
+
+
+def line_fit(**options):
+    """A straight line fitted to ``Y`` in batches of 8: ``(model, result)``."""
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+
+    def epoch_batches(rng):
+        order = torch.from_numpy(rng.permutation(len(X)))
+        return (order[start:start + 8] for start in range(0, len(X), 8))
+
+    def batch_loss(index):
+        return ((model(X[index]) - Y[index]) ** 2).mean(), len(index)
+
+    def error(model):
+        with torch.no_grad():
+            return float(((model(X) - Y) ** 2).mean())
+
+    budget = options.pop("budget", Budget(epochs=30, steps_per_epoch=4))
+    options = {"lr": 0.1, "evaluate": error, "progress": False, **options}
+    return model, fit(model, epoch_batches, batch_loss, budget, **options)
+
+
+def test_the_cosine_schedule_runs_from_one_to_zero():
+    assert cosine_factor(0, 1) == 1.0 and cosine_factor(1, 1) == 0.0
+    assert math.isclose(cosine_factor(0.5, 1), 0.5) and math.isclose(cosine_factor(5, 10), 0.5)
+    assert cosine_factor(2, 1) == 0.0 and cosine_factor(-1, 1) == 1.0
+
+
+def test_an_epoch_budget_reads_every_batch_and_evaluates_when_asked():
+    model, result = line_fit(evaluations=30)
+    assert (result.steps, result.epochs, result.items) == (120, 30, 960)
+    assert len(result.history) == 30 and [row[1] for row in result.history] == list(range(32, 961, 32))
+    assert result.val[-1] < 0.01 < result.val[0], "the line should be learned"
+    assert result.train_loss[-1] < result.train_loss[0] and result.best is None
+
+
+def test_step_and_item_budgets_stop_at_the_first_limit_reached():
+    _, by_steps = line_fit(budget=Budget(steps=10, epochs=30, steps_per_epoch=4))
+    _, by_items = line_fit(budget=Budget(items=50))
+    assert by_steps.steps == 10 and by_steps.epochs == 3
+    assert by_items.items == 56 and by_items.steps == 7
+    assert len(by_items.history) == 1, "without evaluations asked for: one row, at the end"
+
+
+def test_keep_best_restores_the_weights_of_the_best_evaluation():
+    scores = iter([3.0, 1.0, 2.0, 5.0])
+    kept = {}
+
+    def score(model):
+        value = next(scores)
+        kept[value] = model.weight.detach().clone()
+        return value
+
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    result = fit(model, lambda rng: [0], lambda _: (((model(X) - Y) ** 2).mean(), len(X)), Budget(steps=4),
+                 evaluate=score, evaluations=4, keep_best="min", progress=False)
+    assert result.best == 1 and result.val == [3.0, 1.0, 2.0, 5.0]
+    assert torch.equal(model.weight, kept[1.0])
+
+
+def test_callbacks_run_spread_over_the_budget_and_the_seed_decides_the_run():
+    seen = []
+    _, first = line_fit(callback=lambda model, seconds: seen.append(seconds), callbacks=3)
+    _, again = line_fit()
+    assert len(seen) == 3 and seen == sorted(seen)
+    assert first.val[-1] == again.val[-1]
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"budget": Budget(steps=1), "schedule": "linear"}, ValueError, "schedule must be one of"),
+    ({"budget": Budget(steps=1), "keep_best": "lowest"}, ValueError, "keep_best must be"),
+    ({"budget": Budget(steps=1), "lr": 0}, ValueError, "lr must be a positive"),
+    ({"budget": Budget(steps=1), "evaluations": 0}, ValueError, "evaluations"),
+    ({"budget": Budget(steps=1), "callback": "print"}, TypeError, "callback must be a function"),
+    ({"budget": {"steps": 1}}, TypeError, "budget must be a helpers.torch_nets.training.Budget"),
+])
+def test_bad_options_get_clear_errors(options, error, message):
+    with pytest.raises(error, match=message):
+        line_fit(**options)
+
+
+def test_a_budget_needs_a_limit_and_checks_each():
+    with pytest.raises(ValueError, match="give a budget"):
+        Budget()
+    with pytest.raises(ValueError, match="max_epochs"):
+        Budget(epochs=0)
+    with pytest.raises(ValueError, match="max_seconds"):
+        Budget(seconds=float("nan"))
+    assert np.isclose(Budget(seconds=2.0).done(line_fit(budget=Budget(steps=1))[1], 1.0), 0.5)
