@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+QUOTED_CHARS = 30    # characters of a wrong string value quoted in a message
+REASON_CHARS = 300   # characters of an underlying error kept when a message quotes it
+
 
 def format_shape(shape: Sequence[int | None]) -> str:
     """Write a shape pattern as text, ``None`` as ``*``: ``(None, 3)`` -> ``(*, 3)``."""
@@ -45,7 +48,7 @@ def _describe(x) -> str:
     if x is None:
         return "None"
     if isinstance(x, str | bytes):
-        return f"a {type(x).__name__} ({x[:30]!r})"
+        return f"a {type(x).__name__} ({x[:QUOTED_CHARS]!r})"
     return type(x).__name__
 
 
@@ -172,15 +175,20 @@ def as_index_array(x, name: str, upper: int, shape: Sequence[int | None] | None 
 
 
 def require_positive_int(value, name: str) -> int:
-    """Return ``value`` as an int, raising ``ValueError`` unless it is a whole number >= 1."""
+    """Return ``value`` as an int: ``TypeError`` for a non-number, ``ValueError`` unless it
+    is a whole number >= 1."""
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive integer, got {_describe(value)}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
 def require_dropout(value, name: str = "dropout") -> float:
-    """Return ``value`` as a float, raising ``ValueError`` unless it is a number in ``[0, 1)``
-    (a dropout probability)."""
+    """Return ``value`` as a float: ``TypeError`` for a non-number, ``ValueError`` unless it
+    is a number in ``[0, 1)`` (a dropout probability)."""
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in [0, 1), got {_describe(value)}")
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
         raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
     return float(value)

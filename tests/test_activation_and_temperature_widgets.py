@@ -4,12 +4,8 @@ tested without a browser, plus a smoke test that the widget shells build."""
 import numpy as np
 import pytest
 
-from helpers.notebook.widgets import (
-    activation_curve,
-    activation_explorer,
-    temperature_explorer,
-    temperature_probabilities,
-)
+from helpers.notebook.widgets import activation_curve, activation_explorer, temperature_explorer
+from helpers.numpy_nets.activations import softmax
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "linear"])
@@ -42,27 +38,27 @@ def test_activation_curve_bad_input():
 
 def test_temperature_sharpens_and_flattens():
     logits = np.array([2.0, 1.0, 0.5, -1.0])
-    p1 = temperature_probabilities(logits, 1.0)
+    p1 = softmax(logits, temperature=1.0)
     np.testing.assert_allclose(p1, np.exp(logits) / np.exp(logits).sum())
-    cold = temperature_probabilities(logits, 0.05)
-    hot = temperature_probabilities(logits, 100.0)
+    cold = softmax(logits, temperature=0.05)
+    hot = softmax(logits, temperature=100.0)
     assert cold[0] > 0.999
     np.testing.assert_allclose(hot, 0.25, atol=0.01)
     for p in (p1, cold, hot):
         assert p.sum() == pytest.approx(1.0)
     assert np.argmax(cold) == np.argmax(hot) == 0
-    assert np.all(np.isfinite(temperature_probabilities([1000.0, 0.0], 0.01)))
+    assert np.all(np.isfinite(softmax([1000.0, 0.0], temperature=0.01)))
 
 
 def test_temperature_bad_input():
-    with pytest.raises(ValueError, match="temperature must be positive and finite, got 0"):
-        temperature_probabilities([1.0, 2.0], 0)
-    with pytest.raises(TypeError, match="temperature must be a real number"):
-        temperature_probabilities([1.0, 2.0], "hot")
+    with pytest.raises(ValueError, match="temperature must be a positive finite number, got 0.0"):
+        softmax([1.0, 2.0], temperature=0)
+    with pytest.raises(TypeError, match="temperature must be a positive number, got a str"):
+        softmax([1.0, 2.0], temperature="hot")
     with pytest.raises(ValueError, match=r"logits must have shape \(\*,\), got shape \(1, 2\)"):
-        temperature_probabilities([[1.0, 2.0]], 1.0)
-    with pytest.raises(ValueError, match="at least one value"):
-        temperature_probabilities([], 1.0)
+        temperature_explorer([[1.0, 2.0]], ["a", "b"])
+    with pytest.raises(ValueError, match=r"logits must not be empty, got shape \(0,\)"):
+        temperature_explorer([], [])
     with pytest.raises(ValueError, match="one label per logit: 2 logits, 3 labels"):
         temperature_explorer([1.0, 2.0], ["a", "b", "c"])
 
@@ -71,11 +67,13 @@ def test_widget_shells_build_and_react(monkeypatch):
     import matplotlib
 
     matplotlib.use("Agg")
-    monkeypatch.setattr("matplotlib.pyplot.show", lambda *a, **k: None)
+    shown = []
+    monkeypatch.setattr("matplotlib.pyplot.show", lambda *a, **k: shown.append(1))
     box = activation_explorer("tanh")
     dropdown, span = box.children[0].children
     dropdown.value = "linear"
     span.value = (-2.0, 2.0)
+    assert len(shown) == 3, "drawn once, then again for each change"
     box = temperature_explorer([1.0, 0.0, -1.0], ["a", "b", "c"], temperature=2.0)
     box.children[0].value = 0.5
-    assert box.children[0].description == "temperature"
+    assert box.children[0].description == "temperature" and len(shown) == 5

@@ -319,7 +319,7 @@ def test_read_only_cache_with_a_damaged_file_ends_in_the_loaders_error(fake, mon
         raise PermissionError(13, "Permission denied", str(p.parent / "tmpXYZ"))
 
     real_access = data.os.access
-    monkeypatch.setattr(data.pooch, "retrieve", refuse)
+    monkeypatch.setattr(data.pooch.Pooch, "fetch", refuse)
     monkeypatch.setattr(data.os, "access",
                         lambda path, mode: False if mode == data.os.W_OK else real_access(path, mode))
     monkeypatch.setattr(data.Path, "unlink", lambda self, missing_ok=False: refuse())
@@ -343,3 +343,22 @@ def test_names_cache_and_mirror_settings(fake, monkeypatch):
 def test_check_all_gets_every_dataset(fake):
     assert data.check_all() == {"names": None, "story": None}
     assert (fake.cache / "names").is_dir() and (fake.cache / "story.txt").is_file()
+
+
+def test_a_download_that_fails_once_is_retried_by_pooch(fake, monkeypatch):
+    import requests
+
+    calls = []
+
+    def flaky(url, output_file, pooch_obj):
+        calls.append(url)
+        if len(calls) == 1:
+            raise requests.exceptions.ConnectionError("connection reset")
+        with open(output_file, "wb") as out:
+            out.write(fake.payloads["story.txt"])
+
+    monkeypatch.delenv(data.MIRROR_ENV)
+    monkeypatch.setattr(data.pooch, "HTTPDownloader", lambda **options: flaky)
+    monkeypatch.setattr("pooch.core.time.sleep", lambda seconds: None)
+    assert data.path("story").read_bytes() == fake.payloads["story.txt"]
+    assert calls == ["http://127.0.0.1:9/story.txt"] * 2

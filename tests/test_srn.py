@@ -34,7 +34,7 @@ def test_init_params_shapes_and_dtype():
 def test_forward_matches_step_by_step(setup):
     params, inputs, _, h0 = setup
     cache = srn.forward(params, inputs, h0)
-    assert cache.hidden.shape == (N, T, U) and cache.log_probs.shape == (N, T, K)
+    assert cache.hidden.shape == (N, T, U) and cache.probs.shape == (N, T, K)
     np.testing.assert_allclose(cache.probs.sum(axis=-1), 1.0, atol=1e-12)
     h = h0
     eye = np.eye(M)

@@ -56,8 +56,9 @@ def test_index_array_range_and_dtype():
         as_index_array(np.zeros((2, 4), int), "ids", upper=4, shape=(None, 5))
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.0, True, "3"])
-def test_require_positive_int(bad):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (2.0, ValueError),
+                                        (True, ValueError), ("3", TypeError), (None, TypeError)])
+def test_require_positive_int(bad, error):
     assert require_positive_int(3, "n") == 3
-    with pytest.raises(ValueError, match="n must be a positive integer"):
+    with pytest.raises(error, match="n must be a positive integer"):
         require_positive_int(bad, "n")

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -40,8 +41,6 @@ def tidy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(path: Path, timeout: int = 900) -> float:
     """Execute ``path`` in place; returns the wall time in seconds."""
-    from nbclient import NotebookClient
-
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
@@ -53,7 +52,7 @@ def execute(path: Path, timeout: int = 900) -> float:
 
 def import_script(script: Path, target: Path, force: bool = False) -> None:
     """Write the percent-format ``script`` as the notebook ``target`` (outputs empty)."""
-    import jupytext
+    import jupytext  # deferred: only importing a script needs it
 
     if target.exists() and not force:
         raise SystemExit(f"{target} exists; pass --force to replace it")

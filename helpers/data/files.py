@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pooch
 
+from helpers.validation import REASON_CHARS
+
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_FILE = ROOT / "data" / "registry.json"
 MIRROR_ENV = "RNN_COURSE_DATA_MIRROR"
@@ -114,46 +116,63 @@ def _discard(target: Path) -> None:
         pass
 
 
-ATTEMPTS_PER_SOURCE = 3  # concurrent processes may swap the cached file under one another
+NETWORK_RETRIES = 2   # pooch downloads again after a network error or a wrong hash (waiting 1 s, then 2 s)
+RACES = 3             # reads of a cached file that concurrent fetches keep replacing, before giving up
+
+
+class _SourceFailed(Exception):
+    """One source (a URL or the mirror) could not give the file; the message says why."""
+
+
+def _fetch_from(relative: str, sha256: str, source: str, downloader, retries: int) -> Path:
+    """The verified file ``relative`` from ``source``, fetched by pooch (which writes to a
+    temporary file, checks the hash, retries ``retries`` times and renames into place)."""
+    target = cache_dir() / relative
+    fetcher = pooch.create(path=cache_dir(), base_url="", registry={relative: f"sha256:{sha256}"},
+                           urls={relative: source}, retry_if_failed=retries)
+    for _ in range(RACES):
+        try:
+            return Path(fetcher.fetch(relative, downloader=downloader))
+        except FileNotFoundError as exc:   # pooch does not retry these: a concurrent fetch swapped the file
+            if _is_intact(target, sha256):
+                return target
+            if exc.filename is None or Path(exc.filename) != target:
+                raise _SourceFailed(f"{source}: {_short_reason(exc)}") from exc   # the source is missing
+        except Exception as exc:  # every failure is reported together by _fetch_file
+            if _is_intact(target, sha256):
+                return target   # another process put the right file in place meanwhile
+            raise _SourceFailed(f"{source}: {_short_reason(exc)}") from exc
+    raise _SourceFailed(f"{source}: the cached file kept changing under concurrent fetches")
 
 
 def _fetch_file(relative: str, info: dict) -> Path:
     target = cache_dir() / relative
-    known_hash = "sha256:" + info["sha256"]
     if _is_intact(target, info["sha256"]):
         return target
     if target.exists():
         _discard(target)  # corrupted or truncated: never hand it out, fetch again
     mirror = mirror_dir()
     if mirror is not None:
-        sources = [(str(mirror / relative), _copy_from_mirror)]
+        sources = [(str(mirror / relative), _copy_from_mirror, 0)]
     else:
         http = pooch.HTTPDownloader(progressbar=False, timeout=_timeout())
-        sources = [(url, http) for url in info["urls"]]
+        sources = [(url, http, NETWORK_RETRIES) for url in info["urls"]]
     failures = []
-    for source, downloader in sources:
-        for _ in range(ATTEMPTS_PER_SOURCE):
-            try:
-                pooch.retrieve(source, known_hash, fname=target.name, path=target.parent,
-                               downloader=downloader)
-                return target
-            except FileNotFoundError as exc:
-                if _is_intact(target, info["sha256"]):
-                    return target  # another process put the right file in place meanwhile
-                if exc.filename is None or Path(exc.filename) != target:
-                    failures.append(f"  - {source}: {_short_reason(exc)}")
-                    break  # the source itself is missing: retrying will not help
-            except Exception as exc:  # every failure is reported together below
-                if _is_intact(target, info["sha256"]):
-                    return target
-                failures.append(f"  - {source}: {_short_reason(exc)}")
-                break
-        else:
-            failures.append(f"  - {source}: the cached file kept changing under concurrent fetches")
+    for source, downloader, retries in sources:
+        try:
+            return _fetch_from(relative, info["sha256"], source, downloader, retries)
+        except _SourceFailed as exc:
+            failures.append(f"  - {exc}")
+    raise DataUnavailableError(_unavailable_message(relative, info, mirror, failures))
+
+
+def _unavailable_message(relative: str, info: dict, mirror: Path | None, failures: list[str]) -> str:
+    """What could not be fetched, from where, and how to place the file by hand."""
+    target = cache_dir() / relative
     where = f"the mirror {MIRROR_ENV}={mirror}" if mirror else "the pinned URL(s)"
     folder = target.parent
     writable = os.access(folder if folder.exists() else _existing_parent(folder), os.W_OK)
-    raise DataUnavailableError(
+    return (
         f"could not get {relative} from {where}:\n" + "\n".join(failures) + "\n"
         + ("" if writable else
            f"The cache folder {folder} is not writable: set {CACHE_ENV} to a folder you can "
@@ -174,7 +193,7 @@ def _existing_parent(folder: Path) -> Path:
 def _short_reason(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     first = text[0] if text else ""
-    return f"{type(exc).__name__}: {first[:300]}"
+    return f"{type(exc).__name__}: {first[:REASON_CHARS]}"
 
 
 def path(name: str) -> Path:

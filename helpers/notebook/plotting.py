@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch
 
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
@@ -34,8 +37,6 @@ COURSE_STYLE = {
 
 def _check_axes(ax, name: str = "ax") -> None:
     """``TypeError`` unless ``ax`` is a matplotlib ``Axes`` (e.g. from ``plt.subplots()``)."""
-    from matplotlib.axes import Axes
-
     if not isinstance(ax, Axes):
         raise TypeError(f"{name} must be a matplotlib Axes (fig, ax = plt.subplots()), "
                         f"got {type(ax).__name__}")
@@ -97,16 +98,12 @@ def probability_bars(ax, probabilities, labels: Sequence | None = None,
 
 def _node(ax, xy, text: str, colour: str, radius: float = 0.28) -> None:
     """A labelled circle: one unit, state or signal in a graph drawing."""
-    import matplotlib.pyplot as plt
-
     ax.add_patch(plt.Circle(xy, radius, color=colour, zorder=2))
     ax.text(*xy, text, ha="center", va="center", fontsize=9, zorder=3)
 
 
 def _arrow(ax, start, end, label: str = "", colour: str = "black", bend: float = 0.0) -> None:
     """An arrow between two node centres, stopping at their rims; ``bend`` curves it."""
-    from matplotlib.patches import FancyArrowPatch
-
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color=colour,
                                  shrinkA=11, shrinkB=11, zorder=1,
                                  connectionstyle=f"arc3,rad={bend}"))

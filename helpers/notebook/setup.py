@@ -8,7 +8,9 @@ import os
 import platform
 import random
 
+import matplotlib
 import numpy as np
+import torch
 
 from helpers.notebook.plotting import use_course_style
 from helpers.validation import require_positive_int
@@ -35,17 +37,12 @@ def setup_notebook(seed: int = DEFAULT_SEED, threads: int | None = None) -> np.r
     threads = require_positive_int(threads, "threads")
     random.seed(seed)
     np.random.seed(seed)
-    try:
-        import torch
-    except ImportError:  # the numpy-only parts of the course still work
-        torch = None
-    if torch is not None:
-        # cuBLAS needs this workspace setting for deterministic results on a GPU (read when
-        # CUDA starts; harmless on a CPU)
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        torch.manual_seed(seed)
-        torch.set_num_threads(threads)
-        torch.use_deterministic_algorithms(True)
+    # cuBLAS needs this workspace setting for deterministic results on a GPU (read when CUDA
+    # starts; harmless on a CPU)
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
     use_course_style()
     return np.random.default_rng(seed)
 
@@ -56,8 +53,6 @@ def torch_device():
     Set the environment variable ``RNN_COURSE_DEVICE=cpu`` to force the CPU, or ``cuda``
     to insist on the GPU (an error when there is none).
     """
-    import torch
-
     wanted = os.environ.get("RNN_COURSE_DEVICE", "").strip().lower()
     if wanted and wanted not in ("cpu", "cuda"):
         raise ValueError(f"RNN_COURSE_DEVICE must be 'cpu' or 'cuda', got {wanted!r}")
@@ -72,21 +67,12 @@ def torch_device():
 def environment_report() -> dict[str, str]:
     """Versions and hardware as a dict of short strings (Python, numpy, torch,
     matplotlib, CPU count, torch threads, GPU name or 'none')."""
-    import matplotlib
-
-    report = {
+    return {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "matplotlib": matplotlib.__version__,
         "cpu cores": str(os.cpu_count()),
+        "torch": torch.__version__,
+        "torch threads": str(torch.get_num_threads()),
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none",
     }
-    try:
-        import torch
-    except ImportError:
-        report["torch"] = "not installed"
-        report["gpu"] = "unknown (torch missing)"
-        return report
-    report["torch"] = torch.__version__
-    report["torch threads"] = str(torch.get_num_threads())
-    report["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    return report

@@ -59,11 +59,6 @@ class SRNCache(NamedTuple):
     probs: np.ndarray
 
     @property
-    def log_probs(self) -> np.ndarray:
-        """``log y<t>``, ``(N, T, K)``."""
-        return np.log(self.probs)
-
-    @property
     def h_last(self) -> np.ndarray:
         """The state after the last step, ``(N, U)``: carry it into the next batch."""
         return self.hidden[:, -1]

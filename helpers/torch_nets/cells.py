@@ -41,20 +41,34 @@ def check_token_ids(ids, vocab_size: int) -> None:
                          f"{int(ids.max())}")
 
 
+def _check_model(model) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
 def device_of(model: nn.Module) -> torch.device:
     """Where ``model``'s weights are."""
-    return next(model.parameters()).device
+    _check_model(model)
+    weights = next(model.parameters(), None)
+    if weights is None:
+        raise ValueError(f"the model ({type(model).__name__}) has no weights, so no device")
+    return weights.device
 
 
-def final_hidden(state):
+def final_hidden(state) -> torch.Tensor:
     """The hidden part of a layer's final state: the LSTM's ``(h, C)`` -> ``h``."""
-    return state[0] if isinstance(state, tuple) else state
+    if isinstance(state, tuple) and state and isinstance(state[0], torch.Tensor):
+        return state[0]
+    if not isinstance(state, torch.Tensor):
+        raise TypeError(f"state must be a tensor or the LSTM's (h, C), got {type(state).__name__}")
+    return state
 
 
 @contextmanager
 def evaluating(model: nn.Module) -> Iterator[nn.Module]:
     """``with evaluating(model):`` runs in evaluation mode (no dropout) without gradients,
     and gives the model back in the mode it was in."""
+    _check_model(model)
     was_training = model.training
     model.eval()
     try:

@@ -22,7 +22,13 @@ from torch import nn
 from helpers.data.text import Vocabulary, bptt_chunks, contiguous_streams
 from helpers.torch_nets.cells import check_sizes, check_token_ids, device_of, evaluating, recurrent_layer
 from helpers.torch_nets.training import Budget, TrainResult, fit
-from helpers.validation import as_index_array, require_dropout, require_generator, require_positive_int
+from helpers.validation import (
+    REASON_CHARS,
+    as_index_array,
+    require_dropout,
+    require_generator,
+    require_positive_int,
+)
 
 # where checkpoints go: $RNN_COURSE_OUTPUTS/checkpoints (the grader sets it inside its sandbox),
 # else outputs/checkpoints in the repository
@@ -265,7 +271,7 @@ def load_checkpoint(path, model: CharLM | None = None, device=None) -> tuple[Cha
         extra = payload.get("extra", {})
     except (OSError, RuntimeError, ValueError, KeyError, EOFError, AttributeError, TypeError,
             pickle.UnpicklingError) as exc:
-        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+        reason = f"{type(exc).__name__}: {str(exc)[:REASON_CHARS]}"
         raise ValueError(f"{path} is damaged or not a checkpoint written by save_checkpoint ({reason}); "
                          "train again or restore the file") from exc
     if model is None:

@@ -44,10 +44,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.parameterize import parameterize_notebook
 
 from tools.grading import cgroups, repair, sandbox
 from tools.grading.collect import Submission
-from tools.grading.config import GRADING_ENV, MAX_RESTARTS, Settings
+from tools.grading.config import ERROR_CHARS, GRADING_ENV, MAX_RESTARTS, Settings
 from tools.grading.in_kernel.graded_calls import MIME
 from tools.grading.results import CellResult, Result
 
@@ -77,8 +82,6 @@ def test_points(course: nbformat.NotebookNode) -> dict[str, float]:
 def with_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
     """``nb`` with ``parameters`` set in a cell after the one tagged ``parameters``
     (papermill's own injection)."""
-    from papermill.parameterize import parameterize_notebook
-
     if not parameters:
         return nb
     if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
@@ -107,31 +110,26 @@ def around_tests(nb: nbformat.NotebookNode, before, after: str) -> nbformat.Note
     return nb
 
 
-def _client_class():
-    from nbclient import NotebookClient
+class CappedClient(NotebookClient):
+    """nbclient that keeps at most ``output_limit`` characters of output per cell, and
+    apart from them at most ``MAX_RECORD_CHARS`` of recorded calls (errors always kept:
+    they decide the grade)."""
 
-    class CappedClient(NotebookClient):
-        """nbclient that keeps at most ``output_limit`` characters of output per cell, and
-        apart from them at most ``MAX_RECORD_CHARS`` of recorded calls (errors always kept:
-        they decide the grade)."""
+    def __init__(self, *args, output_limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.output_limit, self.sizes, self.dropped = output_limit, {}, {}
 
-        def __init__(self, *args, output_limit: int, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.output_limit, self.sizes, self.dropped = output_limit, {}, {}
-
-        def output(self, outs, msg, display_id, cell_index):
-            if msg["msg_type"] != "error":
-                content = msg.get("content", {})
-                size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-                kind, limit = ((cell_index, "calls"), MAX_RECORD_CHARS) if MIME in content.get("data", {}) else (
-                    cell_index, self.output_limit)
-                self.sizes[kind] = self.sizes.get(kind, 0) + size
-                if self.sizes[kind] > limit:
-                    self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    return CappedClient
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] != "error":
+            content = msg.get("content", {})
+            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+            kind, limit = ((cell_index, "calls"), MAX_RECORD_CHARS) if MIME in content.get("data", {}) else (
+                cell_index, self.output_limit)
+            self.sizes[kind] = self.sizes.get(kind, 0) + size
+            if self.sizes[kind] > limit:
+                self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size
+                return None
+        return super().output(outs, msg, display_id, cell_index)
 
 
 def _kernel_env(settings: Settings) -> dict[str, str]:
@@ -165,9 +163,6 @@ class _Kernel:
     written through: the next start uses new folders."""
 
     def __init__(self, scratch: Path, settings: Settings, deadline: float, shared: tuple[Path, ...]):
-        from jupyter_client import AsyncKernelManager
-        from jupyter_client.kernelspec import KernelSpecManager
-
         limits = sandbox.Limits(processes=settings.processes, memory=settings.memory_mb << 20,
                                 cpu_seconds=settings.notebook_limit * 4)
         home = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
@@ -236,13 +231,11 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings,
     """Run ``nb`` in place, cell by cell, in a sandboxed kernel (``shared``: files it may
     read); returns the cells that did not simply run (index -> 'timed out', 'kernel
     died', 'not run: ...')."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
     status: dict[int, str] = {}
     skip: set[int] = set()
     resume, restarts = 0, 0
     deadline = time.monotonic() + settings.notebook_limit
-    client_class = _client_class()
+    client_class = CappedClient
     while True:
         kernel = _Kernel(scratch, settings, deadline, shared)
         client = client_class(nb, km=kernel.km, timeout=settings.timeout, allow_errors=True,
@@ -303,7 +296,7 @@ def _outcome(cell, status: str | None) -> str:
 
 def _first_error(cell) -> str | None:
     error = next((out for out in cell.get("outputs", []) if out.output_type == "error"), None)
-    return None if error is None else f"{error.ename}: {error.evalue}"[:300]
+    return None if error is None else f"{error.ename}: {error.evalue}"[:ERROR_CHARS]
 
 
 def take_records(nb: nbformat.NotebookNode, status: dict[int, str]) -> dict:

@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.data import files
 from tools.grading import autograde, clean, collect, config, feedback, release, report, sandbox
 from tools.grading.errors import UsageError
 
@@ -116,8 +117,10 @@ def _timeout(args) -> int:
 
 def _grade(args) -> int:
     started = time.perf_counter()
-    settings = config.Settings(_timeout(args), args.notebook_limit, args.output_limit, args.jobs, args.unsafe,
-                               not args.learner_budgets, args.max_processes, args.memory_mb)
+    settings = config.Settings(timeout=_timeout(args), notebook_limit=args.notebook_limit,
+                               output_limit=args.output_limit, jobs=args.jobs, unsafe=args.unsafe,
+                               grading_budgets=not args.learner_budgets, processes=args.max_processes,
+                               memory_mb=args.memory_mb)
     if not settings.unsafe and sandbox.problem():
         raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission runs "
                          "with your rights (it can change grades, files and other submissions). Install bubblewrap, "
@@ -139,8 +142,6 @@ def _grade(args) -> int:
     version = config.course_version(source_dir)
     earlier = report.earlier_results(out, version)
     # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
-    from helpers.data import files
-
     for name, problem in files.check_all().items():
         if problem is not None:
             print(f"warning: dataset {name} is not available, notebooks that load it will fail:\n{problem}",
@@ -179,7 +180,7 @@ def _merge(args) -> int:
 def _validator():
     """nbgrader's ``Validator`` with the grader's cell timeout (nbgrader's own is 30 s,
     shorter than a training cell), keeping the executed notebook (``.executed``)."""
-    from nbgrader.validator import Validator
+    from nbgrader.validator import Validator   # deferred: nbgrader is slow to import, and only check needs it
     from traitlets.config import Config
 
     class Keeping(Validator):
@@ -200,16 +201,16 @@ def _check(args) -> int:
     results = validator.validate(str(path))
     failed, changed = results.get("failed", []), results.get("changed", []) + results.get("type_changed", [])
     for cell in failed:
-        print(f"FAILED test:\n{cell['source'][:400]}\n{cell['raw_error']}\n", file=sys.stderr)
+        print(f"FAILED test:\n{cell['source'][:config.SHOWN_SOURCE_CHARS]}\n{cell['raw_error']}\n", file=sys.stderr)
     for cell in changed:
-        print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:400]}\n",
+        print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:config.SHOWN_SOURCE_CHARS]}\n",
               file=sys.stderr)
     executed = getattr(validator, "executed", None)
     raised = [(index, out) for index, cell in enumerate(executed.cells if executed is not None else [])
               if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade")
               for out in cell.get("outputs", []) if out.output_type == "error"]
     for index, out in raised:
-        print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:400]}", file=sys.stderr)
+        print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:config.SHOWN_SOURCE_CHARS]}", file=sys.stderr)
     if failed or changed or raised:
         print(f"{path.name}: {len(failed)} test(s) failed, {len(changed)} locked cell(s) changed, "
               f"{len(raised)} error(s) outside the tests", file=sys.stderr)

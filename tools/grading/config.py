@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.grading.errors import UsageError
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 HELPERS = ROOT / "helpers"
@@ -23,6 +25,9 @@ DEFAULT_NOTEBOOK_LIMIT = 1800  # seconds one submission may run in all
 DEFAULT_OUTPUT_LIMIT = 100_000  # characters of output kept per cell
 DEFAULT_PROCESSES = 256       # processes and threads one kernel's sandbox may hold at once
 DEFAULT_MEMORY_MB = 3072       # memory one kernel's sandbox may use
+SHOWN_SOURCE_CHARS = 400       # characters of a cell's source or error printed by make check
+ERROR_CHARS = 300              # characters of a cell's error kept in the grade table
+SHOWN_LINE_CHARS = 60          # characters of a removed line named in a grader's note
 MAX_RESTARTS = 3               # kernels restarted after a timeout or a crash, per submission
 # what the kernel sees under the grader: notebooks may read NBGRADER_EXECUTION (nbgrader's name)
 GRADING_ENV = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -36,20 +41,18 @@ class Settings:
     (``metadata.grading.parameters``) instead of the learner's, and the processes and
     megabytes of memory one kernel may use."""
 
-    timeout: int = DEFAULT_TIMEOUT
-    notebook_limit: int = DEFAULT_NOTEBOOK_LIMIT
-    output_limit: int = DEFAULT_OUTPUT_LIMIT
-    jobs: int = os.cpu_count() or 1
-    unsafe: bool = False
-    grading_budgets: bool = True
-    processes: int = DEFAULT_PROCESSES
-    memory_mb: int = DEFAULT_MEMORY_MB
+    timeout: int
+    notebook_limit: int
+    output_limit: int
+    jobs: int
+    unsafe: bool
+    grading_budgets: bool
+    processes: int
+    memory_mb: int
 
 
 def course_notebooks(source_dir: Path, names: list[str] | None = None) -> list[Path]:
     """The numbered notebooks in ``source_dir`` (all, or those named by stem or file name)."""
-    from tools.grading.errors import UsageError
-
     found = sorted(source_dir.glob(NOTEBOOK_GLOB))
     if not names:
         return found

@@ -39,7 +39,7 @@ def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_feedback(run: Path, show_tests: bool = False) -> list[Path]:
     """One HTML page per graded submission of the run in ``run``; returns their paths.
     ``show_tests``: keep the hidden tests' source and full tracebacks (for the teacher)."""
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter   # deferred: slow to import, and only feedback pages need it
 
     _, results = read_tables(run)
     exporter = HTMLExporter()

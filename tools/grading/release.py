@@ -58,10 +58,10 @@ def write_config(course_dir: Path, timeout: int) -> Path:
     return path
 
 
-def open_api(course_dir: Path, timeout: int, restore_tests: bool = True):
+def open_api(course_dir: Path, timeout: int):
     """An ``NbGraderAPI`` for the course in ``course_dir``, configured by the file
-    :func:`write_config` writes there (the same file nbgrader's own CLI reads).
-    ``restore_tests=False`` turns off putting deleted test cells back."""
+    :func:`write_config` writes there (the same file nbgrader's own CLI reads)."""
+    # deferred: nbgrader (and sqlalchemy with it) takes seconds to import; only release needs it
     from nbformat.warnings import MissingIDFieldWarning
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -77,7 +77,6 @@ def open_api(course_dir: Path, timeout: int, restore_tests: bool = True):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     config_file = write_config(course_dir.resolve(), timeout)
     config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
-    config.OverwriteCells.add_missing_cells = restore_tests
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

@@ -28,6 +28,9 @@ import re
 from dataclasses import dataclass, field
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
+
+from tools.grading.config import SHOWN_LINE_CHARS
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE)
 SUSPICIOUS_NAMES = {"globals", "vars", "__builtins__", "builtins", "get_ipython", "exec", "eval", "compile",
@@ -104,8 +107,6 @@ def read_submission(path) -> nbformat.NotebookNode:
 
 def _python(source: str) -> str:
     """Cell source as plain Python (IPython magics become ``get_ipython()`` calls)."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
     return TransformerManager().transform_cell(source)
 
 
@@ -223,7 +224,7 @@ def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset(),
         if _is_definition(node) and not rebound:
             kept.append(ast.get_source_segment(code, node, padded=True) or ast.unparse(node))
         else:
-            removed.append(f"line {node.lineno}: `{first[:60]}`")
+            removed.append(f"line {node.lineno}: `{first[:SHOWN_LINE_CHARS]}`")
             if rebound:
                 flags.append(f"line {node.lineno}: rebinds `{', '.join(sorted(rebound))}`, which the tests use")
     outer_exits = {id(node.value) for node in tree.body
@@ -267,17 +268,12 @@ def unanswered(course_source: str) -> str:
     return SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()", course_source)
 
 
-def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repaired:
-    """The notebook to grade: the course version with the student's answers (definitions
-    only), plus every repair and flag."""
-    answers = [nbgrader(c)["grade_id"] for c in course.cells if is_answer(c)]
+def _student_cells(course, student, answer_notes: dict, tests: dict) -> list[tuple]:
+    """``(kind, grade_id, cell)`` for the student's code cells, in order: ``answer`` and
+    ``test`` cells by their grade id, ``extra`` for any other code the course lacks."""
     course_ids = {nbgrader(c).get("grade_id") for c in course.cells} - {None}
     course_sources = {c.source.strip() for c in course.cells if c.cell_type == "code" and not is_answer(c)}
-    tests = {nbgrader(c)["grade_id"]: c.source for c in course.cells if is_test(c)}
-    owners = tests_of_answers(course)
-    repaired = Repaired(copy.deepcopy(course))
-    answer_notes: dict[str, list[str]] = {a: [] for a in answers}
-    kinds = []   # (kind, grade_id, cell) for the student's code cells, in order
+    kinds = []
     for cell in (c for c in student.cells if c.get("cell_type") == "code"):
         grade_id = nbgrader(cell).get("grade_id")
         if grade_id in answer_notes:
@@ -286,8 +282,13 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
             kinds.append(("test", grade_id, cell))
         elif cell.source.strip() and grade_id not in course_ids and cell.source.strip() not in course_sources:
             kinds.append(("extra", None, cell))
+    return kinds
+
+
+def _adopt_lost_answers(course, kinds: list[tuple], answer_notes: dict) -> None:
+    """An answer whose cell lost its grade id is found by the function it defines."""
     present = {grade_id for kind, grade_id, _ in kinds if kind == "answer"}
-    for answer in (a for a in answers if a not in present):
+    for answer in (a for a in answer_notes if a not in present):
         course_answer = next(c.source for c in course.cells if nbgrader(c).get("grade_id") == answer)
         wanted = _defined_functions(course_answer)
         for k, (kind, _, cell) in enumerate(kinds):
@@ -298,6 +299,10 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
                 break
         else:
             answer_notes[answer].append("answer cell missing: graded as unanswered")
+
+
+def _answer_sources(kinds: list[tuple], tests: dict, repaired: Repaired, answer_notes: dict) -> tuple[dict, set]:
+    """Each answer's source (with the extra cells before it) and the tests the student kept."""
     found: dict[str, str] = {}
     order, pending, seen_tests = [], [], set()
     for kind, grade_id, cell in kinds:
@@ -316,10 +321,15 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
                                               "with it")
             pending = []
             order.append(grade_id)
-    if order != [a for a in answers if a in order]:
+    if order != [a for a in answer_notes if a in order]:
         repaired.notes.append("answer cells were reordered: graded in the course's order")
     if pending:
         repaired.notes.append(f"{len(pending)} cell(s) after the last answer were not run")
+    return found, seen_tests
+
+
+def _fill_in(course, repaired: Repaired, found: dict, seen_tests: set, answer_notes: dict) -> None:
+    """The course notebook's answers replaced by the student's, sanitized; outputs cleared."""
     protected, checkers = protected_names(course)
     tested = test_names(course)
     for cell in repaired.notebook.cells:
@@ -336,6 +346,19 @@ def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repa
         elif is_test(cell) and nbgrader(cell)["grade_id"] not in seen_tests:
             repaired.test_notes.setdefault(nbgrader(cell)["grade_id"], []).append(
                 "test cell restored from the course version")
+
+
+def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repaired:
+    """The notebook to grade: the course version with the student's answers (definitions
+    only), plus every repair and flag."""
+    answer_notes: dict[str, list[str]] = {nbgrader(c)["grade_id"]: [] for c in course.cells if is_answer(c)}
+    tests = {nbgrader(c)["grade_id"]: c.source for c in course.cells if is_test(c)}
+    repaired = Repaired(copy.deepcopy(course))
+    kinds = _student_cells(course, student, answer_notes, tests)
+    _adopt_lost_answers(course, kinds, answer_notes)
+    found, seen_tests = _answer_sources(kinds, tests, repaired, answer_notes)
+    _fill_in(course, repaired, found, seen_tests, answer_notes)
+    owners = tests_of_answers(course)
     for answer, notes in answer_notes.items():
         for test in owners.get(answer, []):
             repaired.test_notes.setdefault(test, [])[:0] = notes

@@ -32,6 +32,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.data import files
 from tools.grading.config import HELPERS, IN_KERNEL
 
 TOOL = "bwrap"
@@ -92,8 +93,6 @@ def _root_mounts() -> list[str]:
 
 def data_folders() -> list[Path]:
     """The folders the course's data loader reads (cache and offline mirror)."""
-    from helpers.data import files
-
     folders = [files.cache_dir()]
     if files.mirror_dir() is not None:
         folders.append(files.mirror_dir())
