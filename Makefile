@@ -49,7 +49,7 @@ test: setup ## unit tests, notebook contract, nbval on every notebook, grading a
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest $(SOLO_NOTEBOOKS)
 
 data: setup ## fetch and verify every dataset into data/ (for offline classrooms)
-	$(PY) -m helpers.data
+	$(PY) -m helpers.data.files
 
 notebooks: setup ## re-execute every notebook in place and store its outputs
 	$(PY) -m tools.notebooks execute

@@ -56,7 +56,7 @@ def main() -> None:
     hit = {}
     h_start = None
     for epoch in range(1, args.max_epochs + 1):
-        optimizer.lr = optim.cosine_learning_rate(LR, epoch, max(args.max_epochs, SCHEDULE_EPOCHS))
+        optimizer.lr = LR * optim.cosine_factor(epoch - 1, max(args.max_epochs, SCHEDULE_EPOCHS))
         t0 = time.perf_counter()
         result = optim.train_epoch(srn.loss_and_gradients, params, optimizer, inputs, targets, SEQ_LEN,
                                    max_norm=CLIP, state=h_start)

@@ -34,7 +34,7 @@ import torch  # noqa: E402
 from helpers import data  # noqa: E402
 from helpers.data.text import Vocabulary, contiguous_streams, tokenize_chars  # noqa: E402
 from helpers.numpy_nets import optim, srn  # noqa: E402
-from helpers.torch_nets.twins import TorchSRN  # noqa: E402
+from helpers.torch_nets.twins import TorchRecurrentNet  # noqa: E402
 
 HIDDEN, BATCH, SEQ_LEN, LR = 128, 32, 64, 1e-3
 
@@ -84,12 +84,12 @@ def numpy_stepper(vocab_size: int):
 
 def torch_stepper(vocab_size: int):
     torch.manual_seed(0)
-    model = TorchSRN(n_inputs=vocab_size, n_hidden=HIDDEN, n_outputs=vocab_size)
+    model = TorchRecurrentNet("srn", n_inputs=vocab_size, n_hidden=HIDDEN, n_outputs=vocab_size)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     state = {"h": torch.zeros(BATCH, HIDDEN)}
 
     def step(x, y):
-        logits, hidden = model(torch.from_numpy(x), state["h"])
+        logits, hidden, _ = model(torch.from_numpy(x), state["h"])
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocab_size),
                                                  torch.from_numpy(y).reshape(-1), reduction="sum")
         optimizer.zero_grad()

@@ -1,13 +1,6 @@
-"""Shared code for the recurrent neural networks course.
-
-One module per idea; import the module you need, for example::
-
-    from helpers import setup_notebook
-    from helpers.notebook.feedback import check_close
-    from helpers import data
-
-``setup_notebook`` is re-exported here because every notebook calls it first.
-"""
+"""Shared code for the recurrent neural networks course, in layers (see helpers/README.md):
+``validation`` under ``data`` under ``numpy_nets`` under ``torch_nets`` under ``notebook``.
+``setup_notebook`` is re-exported here because every notebook calls it first."""
 
 from helpers.notebook.setup import setup_notebook
 

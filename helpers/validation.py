@@ -52,6 +52,17 @@ def _describe(x) -> str:
     return type(x).__name__
 
 
+def _as_array(x, name: str, what: str) -> np.ndarray:
+    """``np.asarray(x)``; ``TypeError`` (``name`` must ``what``) for None, text, or what numpy
+    cannot read as an array."""
+    if x is None or isinstance(x, str | bytes):
+        raise TypeError(f"{name} must {what}, got {_describe(x)}")
+    try:
+        return np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must {what}, got {type(x).__name__}: {exc}") from exc
+
+
 def as_float_array(x, name: str, shape: Sequence[int | None] | None = None,
                    finite: bool = True, allow_empty: bool = True) -> np.ndarray:
     """Return ``x`` as a float ndarray, checking its shape and values.
@@ -63,12 +74,7 @@ def as_float_array(x, name: str, shape: Sequence[int | None] | None = None,
     Integer, boolean and float16 input is converted to float64; float32 is kept as it is.
     ``None``, strings, complex numbers and objects raise ``TypeError``.
     """
-    if x is None or isinstance(x, str | bytes):
-        raise TypeError(f"{name} must be an array of real numbers, got {_describe(x)}")
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be array-like, got {type(x).__name__}: {exc}") from exc
+    arr = _as_array(x, name, "be an array of real numbers")
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if np.issubdtype(arr.dtype, np.complexfloating):
@@ -153,12 +159,7 @@ def as_index_array(x, name: str, upper: int, shape: Sequence[int | None] | None 
     whole numbers) and ``ValueError`` for a wrong shape or an id outside the range
     (naming the offending value as given).
     """
-    if x is None or isinstance(x, str | bytes):
-        raise TypeError(f"{name} must hold integer ids, got {_describe(x)}")
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of integer ids, got {type(x).__name__}: {exc}") from exc
+    arr = _as_array(x, name, "hold integer ids")
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         if arr.size and np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)):
             pass  # whole numbers stored as floats: range-checked below, then converted

@@ -623,33 +623,33 @@ for fname, state in (
         ValueError,
         "truncate",
     )
-add("twins.TorchSRN", "n_hidden 0", lambda: twins.TorchSRN(n_inputs=M, n_hidden=0, n_outputs=K), ValueError,
-    "n_hidden")
+add("twins.TorchRecurrentNet", "n_hidden 0",
+    lambda: twins.TorchRecurrentNet("srn", n_inputs=M, n_hidden=0, n_outputs=K), ValueError, "n_hidden")
 add(
-    "twins.TorchSRN",
+    "twins.TorchRecurrentNet",
     "dtype int",
-    lambda: twins.TorchSRN(n_inputs=M, n_hidden=U, n_outputs=K, dtype=torch.int64),
+    lambda: twins.TorchRecurrentNet("srn", n_inputs=M, n_hidden=U, n_outputs=K, dtype=torch.int64),
     TypeError,
     "dtype",
 )
 add(
-    "twins.TorchSRN.from_numpy",
+    "twins.TorchRecurrentNet.from_numpy",
     "params missing a key",
-    lambda: twins.TorchSRN.from_numpy({"U": np.zeros((U, M))}),
+    lambda: twins.TorchRecurrentNet.from_numpy("srn", {"U": np.zeros((U, M))}),
     ValueError,
     "params",
 )
 add(
-    "twins.TorchSRN.from_numpy",
+    "twins.TorchRecurrentNet.from_numpy",
     "int weights",
-    lambda: twins.TorchSRN.from_numpy({**params64(), "V": np.ones((K, U), int)}),
+    lambda: twins.TorchRecurrentNet.from_numpy("srn", {**params64(), "V": np.ones((K, U), int)}),
     TypeError,
     "params['V']",
 )
 
 
 def twin():
-    return twins.TorchSRN.from_numpy(params64())
+    return twins.TorchRecurrentNet.from_numpy("srn", params64())
 
 
 for label, inputs, expect, names in [
@@ -658,16 +658,16 @@ for label, inputs, expect, names in [
     ("1-D tensor", torch.zeros(3, dtype=torch.long), TypeError, "inputs"),
     ("id out of range", torch.full((2, 3), M, dtype=torch.long), ValueError, "inputs"),
 ]:
-    add("twins.TorchSRN.forward", label, lambda v=inputs: twin()(v), expect, names)
+    add("twins.TorchRecurrentNet.forward", label, lambda v=inputs: twin()(v), expect, names)
 add(
-    "twins.TorchSRN.forward",
+    "twins.TorchRecurrentNet.forward",
     "h0 of the wrong shape",
     lambda: twin()(torch.from_numpy(IDS), torch.zeros(2, U + 1)),
     ValueError,
     "h0",
 )
 add(
-    "twins.TorchSRN.forward",
+    "twins.TorchRecurrentNet.forward",
     "h0 3-D as torch wants",
     lambda: twin()(torch.from_numpy(IDS), torch.zeros(1, 2, U)),
     ValueError,
@@ -721,6 +721,11 @@ add(
 
 
 # ---------------------------------------------------------------- cells: what every torch model shares
+READER = {"kind": "gru", "dropout": 0.0, "vocab_size": 3, "hidden": 2, "embedding": 2}
+for label, options, names in [("kind rnn", {"kind": "rnn"}, "kind"),
+                              ("dropout 1", {"dropout": 1.0}, "dropout")]:
+    add("cells.TokenReader", label, lambda kw=options: cells.TokenReader(**{**READER, **kw}), ValueError,
+        names)
 add("cells.recurrent_layer", "kind rnn", lambda: cells.recurrent_layer("rnn", 2, 3), ValueError, "kind")
 add("cells.check_sizes", "hidden 0", lambda: cells.check_sizes(hidden=0), ValueError, "hidden")
 add("cells.check_sizes", "hidden a string", lambda: cells.check_sizes(hidden="8"), TypeError, "hidden")

@@ -258,7 +258,7 @@ def test_make_data_offline_reports_every_dataset_and_fails(fake, capsys):
 
 
 def test_make_data_command_line_exit_status(tmp_path):
-    """`python -m helpers.data` with nothing reachable: one line per dataset, exit 1, no traceback."""
+    """`python -m helpers.data.files` with nothing reachable: one line per dataset, exit 1, no traceback."""
     import os
     import subprocess
     import sys
@@ -266,7 +266,7 @@ def test_make_data_command_line_exit_status(tmp_path):
     env = {**os.environ, data.MIRROR_ENV: str(tmp_path / "empty-mirror"),
            data.CACHE_ENV: str(tmp_path / "fresh-cache")}
     (tmp_path / "empty-mirror").mkdir()
-    result = subprocess.run([sys.executable, "-m", "helpers.data"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "helpers.data.files"], capture_output=True, text=True,
                             env=env, cwd=data.ROOT, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr

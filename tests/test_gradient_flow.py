@@ -7,7 +7,7 @@ import torch
 
 from helpers.numpy_nets import gradient_flow as gf
 from helpers.numpy_nets import srn
-from helpers.torch_nets.twins import TorchSRN
+from helpers.torch_nets.twins import TorchRecurrentNet
 
 
 def small_srn(rho=0.9, seed=0):
@@ -61,7 +61,7 @@ def test_the_bound_holds_and_blame_decays_below_radius_one():
 def test_blame_norms_equal_torch_autograd():
     params, ids = small_srn(rho=1.2)
     norms = gf.blame_norms(params, ids, target=2)
-    model = TorchSRN.from_numpy(params)
+    model = TorchRecurrentNet.from_numpy("srn", params)
     x = torch.nn.functional.one_hot(torch.from_numpy(ids), 5).double()[None]
     h = torch.zeros(1, 6, dtype=torch.float64, requires_grad=True)
     states = [h]

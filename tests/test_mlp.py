@@ -5,7 +5,8 @@ import pytest
 
 from helpers.data.encoding import one_hot
 from helpers.numpy_nets.activations import sigmoid, softmax
-from helpers.numpy_nets.mlp import MLP, error_rate, gradient_check, rmse, train
+from helpers.numpy_nets.metrics import rmse
+from helpers.numpy_nets.mlp import MLP, error_rate, gradient_check, train
 from tests.mlp_problems import ARCHITECTURES, break_gradient, random_problem
 
 

@@ -54,12 +54,12 @@ def test_clip_gradients_scales_to_max_norm_and_leaves_states_alone():
         optim.clip_gradients(grads, 0.0)
 
 
-def test_cosine_learning_rate_falls_from_lr_towards_zero():
-    rates = [optim.cosine_learning_rate(0.02, e, 10) for e in range(1, 11)]
+def test_the_cosine_schedule_falls_from_lr_towards_zero():
+    rates = [0.02 * optim.cosine_factor(e - 1, 10) for e in range(1, 11)]
     assert rates[0] == 0.02 and all(a > b > 0 for a, b in zip(rates[:-1], rates[1:], strict=True))
-    assert np.isclose(optim.cosine_learning_rate(0.02, 6, 10), 0.01)
-    with pytest.raises(ValueError, match=r"epoch must be in \[1, n_epochs=10\], got 11"):
-        optim.cosine_learning_rate(0.02, 11, 10)
+    assert np.isclose(0.02 * optim.cosine_factor(5, 10), 0.01)
+    with pytest.raises(ValueError, match="total must be a positive"):
+        optim.cosine_factor(1, 0)
 
 
 def test_train_epoch_lowers_the_loss_on_a_repeating_sequence():

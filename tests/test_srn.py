@@ -6,7 +6,7 @@ import pytest
 
 from helpers.numpy_nets import recurrent, srn
 from helpers.numpy_nets.gradcheck import gradient_errors
-from helpers.torch_nets.twins import TorchSRN, srn_loss_and_gradients
+from helpers.torch_nets.twins import TorchRecurrentNet, srn_loss_and_gradients
 
 M, U, K, N, T = 5, 4, 6, 3, 7
 
@@ -126,8 +126,8 @@ def test_torch_model_copies_weights(setup):
     import torch
 
     params, inputs, _, _ = setup
-    model = TorchSRN.from_numpy(params)
-    logits, hidden = model(torch.from_numpy(inputs))
+    model = TorchRecurrentNet.from_numpy("srn", params)
+    logits, hidden, _ = model(torch.from_numpy(inputs))
     cache = srn.forward(params, inputs)
     np.testing.assert_allclose(hidden.detach().numpy(), cache.hidden, atol=1e-12)
     np.testing.assert_allclose(torch.softmax(logits, -1).detach().numpy(), cache.probs,

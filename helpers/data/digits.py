@@ -22,7 +22,7 @@ class DigitsSplit(NamedTuple):
 def load_digits_split(n_test: int = 500, seed: int = 0) -> DigitsSplit:
     """The 8x8 digits, shuffled with ``seed`` and split into ``1797 - n_test`` training and
     ``n_test`` test images. Pixel values 0..16 are divided by 16."""
-    from sklearn.datasets import load_digits   # deferred: scikit-learn takes a second to import
+    from sklearn.datasets import load_digits  # deferred: scikit-learn takes a second to import
 
     n_test = require_positive_int(n_test, "n_test")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:

@@ -265,7 +265,7 @@ def check_all() -> dict[str, str | None]:
 
 
 def main() -> int:
-    """``python -m helpers.data`` (``make data``): fetch and verify every dataset and print
+    """``python -m helpers.data.files`` (``make data``): fetch and verify every dataset and print
     one line per dataset (ok / MISSING with where to put it). Returns the exit status:
     0 when every dataset is in place, 1 otherwise."""
     report = check_all()
@@ -280,3 +280,6 @@ def main() -> int:
         print(f"{len(missing)} of {len(report)} datasets are missing: {', '.join(missing)}")
     return 1 if missing else 0
 
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,18 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    require_callable,
-    require_generator,
-    require_positive_float,
-    require_positive_int,
-)
+from helpers.validation import as_index_array, require_positive_int
 
 # a word is a run of letters or digits (underscores, Project Gutenberg's italics
 # marks, are dropped); every other visible character is a token of its own

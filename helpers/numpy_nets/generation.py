@@ -15,7 +15,14 @@ from collections.abc import Callable
 import numpy as np
 
 from helpers.numpy_nets.activations import softmax
-from helpers.validation import as_float_array, as_index_array, require_callable, require_generator
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_callable,
+    require_generator,
+    require_positive_float,
+    require_positive_int,
+)
 
 TINY = 1e-300   # probabilities are floored here before their log is taken
 
@@ -23,16 +30,11 @@ TINY = 1e-300   # probabilities are floored here before their log is taken
 def check_options(temperature, top_k, top_p) -> tuple[float, int | None, float | None]:
     """The sampling options, checked: ``temperature > 0``, ``top_k`` an integer ``>= 1`` or
     ``None``, ``top_p`` in ``(0, 1]`` or ``None``."""
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0:
-        raise ValueError(f"temperature must be a number > 0 (for the most likely token every time, sample "
-                         f"greedily), got {temperature!r}")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral)
-                              or top_k < 1):
-        raise ValueError(f"top_k must be an integer >= 1 or None, got {top_k!r}")
-    if top_p is not None and (isinstance(top_p, bool) or not isinstance(top_p, numbers.Real)
-                              or not 0 < top_p <= 1):
+    temperature = require_positive_float(temperature, "temperature")
+    top_k = None if top_k is None else require_positive_int(top_k, "top_k")
+    if top_p is not None and (require_positive_float(top_p, "top_p") > 1):
         raise ValueError(f"top_p must be a number in (0, 1] or None, got {top_p!r}")
-    return float(temperature), None if top_k is None else int(top_k), None if top_p is None else float(top_p)
+    return temperature, top_k, None if top_p is None else float(top_p)
 
 
 def next_token_probs(logits, temperature: float = 1.0, top_k: int | None = None,

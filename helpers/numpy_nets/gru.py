@@ -30,12 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from helpers.numpy_nets import recurrent
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    as_param_array,
-    check_keys,
-)
+from helpers.validation import as_float_array, as_index_array
 
 PARAM_NAMES = ("U", "W", "b", "b_hn", "V", "c")
 GATES = ("r", "z", "n")
@@ -53,10 +48,7 @@ class GRUCache(NamedTuple):
     hidden: np.ndarray
     probs: np.ndarray
 
-    @property
-    def h_last(self) -> np.ndarray:
-        """The state after the last step, ``(N, H)``."""
-        return self.hidden[:, -1]
+    h_last = property(recurrent.last_state, doc="The state after the last step, ``(N, H)``.")
 
 
 def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
@@ -82,20 +74,7 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
 def check_params(params) -> tuple[int, int, int]:
     """Validate a GRU parameter dict (keys, shapes, finite float32/float64 arrays of one
     dtype); returns ``(M, H, K)``."""
-    check_keys(params, "params", PARAM_NAMES)
-    w = as_param_array(params["W"], "params['W']", (None, None))
-    if w.shape[0] != 3 * w.shape[1]:
-        raise ValueError(f"params['W'] must have shape (3H, H), got shape {w.shape}")
-    h = w.shape[1]
-    m = as_param_array(params["U"], "params['U']", (3 * h, None)).shape[1]
-    as_param_array(params["b"], "params['b']", (3 * h,))
-    as_param_array(params["b_hn"], "params['b_hn']", (h,))
-    k = as_param_array(params["V"], "params['V']", (None, h)).shape[0]
-    as_param_array(params["c"], "params['c']", (k,))
-    dtypes = {params[key].dtype for key in PARAM_NAMES}
-    if len(dtypes) != 1:
-        raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
-    return m, h, k
+    return recurrent.check_params(params, PARAM_NAMES, blocks=3, per_unit=("b_hn",))
 
 
 def _step(ax: np.ndarray, h_prev: np.ndarray, params, h: int):

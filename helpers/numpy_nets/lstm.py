@@ -34,12 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from helpers.numpy_nets import recurrent
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    as_param_array,
-    check_keys,
-)
+from helpers.validation import as_float_array, as_index_array
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
 GATES = ("i", "f", "g", "o")  # torch's order; g is the candidate C~
@@ -92,19 +87,7 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
 def check_params(params) -> tuple[int, int, int]:
     """Validate an LSTM parameter dict (keys, shapes, finite float32/float64 arrays of one
     dtype); returns ``(M, H, K)``. Errors name the key, the expected and the actual shape."""
-    check_keys(params, "params", PARAM_NAMES)
-    w = as_param_array(params["W"], "params['W']", (None, None))
-    if w.shape[0] != 4 * w.shape[1]:
-        raise ValueError(f"params['W'] must have shape (4H, H), got shape {w.shape}")
-    h = w.shape[1]
-    m = as_param_array(params["U"], "params['U']", (4 * h, None)).shape[1]
-    as_param_array(params["b"], "params['b']", (4 * h,))
-    k = as_param_array(params["V"], "params['V']", (None, h)).shape[0]
-    as_param_array(params["c"], "params['c']", (k,))
-    dtypes = {params[key].dtype for key in PARAM_NAMES}
-    if len(dtypes) != 1:
-        raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
-    return m, h, k
+    return recurrent.check_params(params, PARAM_NAMES, blocks=4)
 
 
 def _split_state(state, n: int, h: int, dtype) -> tuple[np.ndarray, np.ndarray]:

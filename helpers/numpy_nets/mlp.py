@@ -317,10 +317,3 @@ def error_rate(outputs, labels) -> float:
     outputs = as_float_array(outputs, "outputs", shape=(None, None), allow_empty=False)
     labels = as_index_array(labels, "labels", upper=outputs.shape[1], shape=(outputs.shape[0],))
     return float(np.mean(np.argmax(outputs, axis=1) != labels))
-
-
-def rmse(y, t) -> float:
-    """Root-mean-square error between two arrays of the same shape."""
-    y = as_float_array(y, "y", allow_empty=False)
-    t = as_float_array(t, "t", shape=y.shape)
-    return float(np.sqrt(np.mean((y - t) ** 2)))

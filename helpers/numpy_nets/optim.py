@@ -6,8 +6,8 @@ the GRU's).
 * ``Adam``: Kingma and Ba's Adam.
 * ``clip_gradients``: rescale all gradients together so their joint (global) norm is at
   most ``max_norm`` (Pascanu, Mikolov and Bengio 2013).
-* ``cosine_learning_rate``: a step size that falls from ``lr`` towards 0 over a budget
-  (``cosine_factor``, the schedule the torch loop uses too).
+* ``cosine_factor``: the cosine schedule, a step size's multiplier that falls from 1 towards
+  0 over a budget (the torch loop uses it too).
 * ``train_epoch``: one pass over contiguous streams in truncated-BPTT chunks, the state
   carried from chunk to chunk; ``next_stream_states`` hands it on between epochs.
 
@@ -30,7 +30,6 @@ from helpers.validation import (
     check_keys,
     require_callable,
     require_positive_float,
-    require_positive_int,
 )
 
 STATE_KEYS = ("h0", "c0")
@@ -127,21 +126,11 @@ class Adam:
             params[key] -= step * m / (np.sqrt(v) / root_correction + self.eps)
 
 
-def cosine_learning_rate(lr: float, epoch: int, n_epochs: int) -> float:
-    """The step size for ``epoch`` (1 .. ``n_epochs``) of a cosine schedule: ``lr`` in the
-    first epoch, falling smoothly towards 0 by the last, ``lr (1 + cos(pi (epoch - 1) /
-    n_epochs)) / 2``. A longer budget keeps the step large for longer."""
-    lr = require_positive_float(lr, "lr")
-    n_epochs = require_positive_int(n_epochs, "n_epochs")
-    epoch = require_positive_int(epoch, "epoch")
-    if epoch > n_epochs:
-        raise ValueError(f"epoch must be in [1, n_epochs={n_epochs}], got {epoch}")
-    return lr * cosine_factor(epoch - 1, n_epochs)
-
-
 def cosine_factor(done: float, total: float) -> float:
     """The cosine schedule's multiplier of the step size after ``done`` of ``total`` (epochs,
-    steps, or a fraction of 1): 1 at the start, 0 at the end, ``(1 + cos(pi done / total)) / 2``."""
+    steps, or a fraction of 1): 1 at the start, 0 at the end, ``(1 + cos(pi done / total)) / 2``.
+    Epoch ``e`` (1 .. ``n``) of a budget of ``n`` uses ``lr * cosine_factor(e - 1, n)``: a
+    longer budget keeps the step large for longer."""
     total = require_positive_float(total, "total")
     done = min(max(float(as_float_array(done, "done", ())), 0.0), total)
     return 0.5 * (1.0 + float(np.cos(np.pi * done / total)))

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    as_param_array,
+    check_keys,
+    require_positive_int,
+)
 
 
 def check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype) -> tuple[int, int, int, np.dtype]:
@@ -29,6 +35,34 @@ def check_sizes(n_inputs, n_hidden, n_outputs, rng, dtype) -> tuple[int, int, in
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
     return m, h, k, dtype
+
+
+def check_params(params, names, blocks: int = 1, per_unit=()) -> tuple[int, int, int]:
+    """Validate a recurrent network's parameter dict: exactly the keys ``names``; ``W``
+    ``(G, H)`` and ``U`` ``(G, M)`` with ``G = blocks H``, ``b`` ``(G,)``, each key of
+    ``per_unit`` ``(H,)``, ``V`` ``(K, H)``, ``c`` ``(K,)``; finite float32 or float64 arrays
+    of one dtype. Returns ``(M, H, K)``; errors name the key, the expected and the actual
+    shape, or the dtypes."""
+    check_keys(params, "params", names)
+    g, m = as_param_array(params["U"], "params['U']", (None, None)).shape
+    if g % blocks:
+        raise ValueError(f"params['U'] must have {blocks} blocks of H rows, got shape {(g, m)}")
+    h = g // blocks
+    as_param_array(params["W"], "params['W']", (g, h))
+    as_param_array(params["b"], "params['b']", (g,))
+    for key in per_unit:
+        as_param_array(params[key], f"params[{key!r}]", (h,))
+    k = as_param_array(params["V"], "params['V']", (None, h)).shape[0]
+    as_param_array(params["c"], "params['c']", (k,))
+    dtypes = {params[key].dtype for key in names}
+    if len(dtypes) != 1:
+        raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
+    return m, h, k
+
+
+def last_state(cache) -> np.ndarray:
+    """The hidden state after the last step of a forward cache, ``(N, H)``."""
+    return cache.hidden[:, -1]
 
 
 def check_inputs(inputs, n_inputs: int) -> np.ndarray:

@@ -34,12 +34,7 @@ import numpy as np
 
 from helpers.numpy_nets import recurrent
 from helpers.numpy_nets.activations import get_activation, softmax
-from helpers.validation import (
-    as_float_array,
-    as_index_array,
-    as_param_array,
-    check_keys,
-)
+from helpers.validation import as_float_array, as_index_array
 
 PARAM_NAMES = ("U", "W", "b", "V", "c")
 RECURRENT_INITS = ("uniform", "orthogonal", "identity")
@@ -58,10 +53,7 @@ class SRNCache(NamedTuple):
     hidden: np.ndarray
     probs: np.ndarray
 
-    @property
-    def h_last(self) -> np.ndarray:
-        """The state after the last step, ``(N, U)``: carry it into the next batch."""
-        return self.hidden[:, -1]
+    h_last = property(recurrent.last_state, doc="The state after the last step, ``(N, U)``: carry it on.")
 
 
 def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Generator,
@@ -95,26 +87,12 @@ def init_params(n_inputs: int, n_hidden: int, n_outputs: int, rng: np.random.Gen
 
 
 def check_params(params) -> tuple[int, int, int]:
-    """Validate an SRN parameter dict; returns ``(M, U, K)``.
-
-    ``params`` must hold exactly the keys ``U, W, b, V, c``, each a finite float32 or
-    float64 numpy array of the shapes in the module docstring, all of one dtype.
-    Raises ``ValueError`` naming a missing key or the expected and actual shape of a
-    wrong array (or NaN/inf entries), ``TypeError`` for a non-dict, a non-array, an
-    integer or float16 array, or mixed dtypes.
-    """
-    check_keys(params, "params", PARAM_NAMES)
-    u_mat = as_param_array(params["U"], "params['U']", (None, None))
-    n_hidden, n_inputs = u_mat.shape
-    v_mat = as_param_array(params["V"], "params['V']", (None, n_hidden))
-    n_outputs = v_mat.shape[0]
-    as_param_array(params["W"], "params['W']", (n_hidden, n_hidden))
-    as_param_array(params["b"], "params['b']", (n_hidden,))
-    as_param_array(params["c"], "params['c']", (n_outputs,))
-    dtypes = {params[k].dtype for k in PARAM_NAMES}
-    if len(dtypes) != 1:
-        raise TypeError(f"all parameters must share one float dtype, got {sorted(map(str, dtypes))}")
-    return n_inputs, n_hidden, n_outputs
+    """Validate an SRN parameter dict: exactly the keys ``U, W, b, V, c``, each a finite
+    float32 or float64 numpy array of the shapes in the module docstring, all of one dtype;
+    returns ``(M, U, K)``. ``ValueError`` names a missing key or the expected and actual
+    shape (or NaN/inf entries); ``TypeError`` a non-dict, a non-array, an integer or
+    float16 array, or mixed dtypes."""
+    return recurrent.check_params(params, PARAM_NAMES)
 
 
 def srn_step(x, h_prev, params, activation: str = "tanh") -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from helpers.validation import require_positive_int
+from helpers.validation import require_dropout, require_positive_int
 
 CELLS = {"srn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}   # nn.RNN's default activation is tanh, the SRN's
 
@@ -44,6 +44,22 @@ def check_token_ids(ids, vocab_size: int) -> None:
 def _check_model(model) -> None:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+class TokenReader(nn.Module):
+    """Token ids -> embedding ``(V, E)`` -> ``layers`` recurrent layers of ``kind`` with
+    ``hidden`` units (``dropout`` between them) -> dropout: the front that the character
+    model and the sequence classifier share. ``config`` keeps every size and option."""
+
+    def __init__(self, *, kind: str, dropout: float, **sizes):
+        super().__init__()
+        sizes = check_sizes(**sizes)
+        layers = sizes.get("layers", 1)
+        self.config = {**sizes, "kind": kind, "dropout": require_dropout(dropout)}
+        self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
+        self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"], num_layers=layers,
+                                   dropout=self.config["dropout"] if layers > 1 else 0.0)
+        self.drop = nn.Dropout(self.config["dropout"])
 
 
 def device_of(model: nn.Module) -> torch.device:

@@ -20,12 +20,11 @@ import torch
 from torch import nn
 
 from helpers.data.text import Vocabulary, bptt_chunks, contiguous_streams
-from helpers.torch_nets.cells import check_sizes, check_token_ids, device_of, evaluating, recurrent_layer
+from helpers.torch_nets.cells import TokenReader, check_token_ids, device_of, evaluating
 from helpers.torch_nets.training import Budget, TrainResult, fit
 from helpers.validation import (
     REASON_CHARS,
     as_index_array,
-    require_dropout,
     require_generator,
     require_positive_int,
 )
@@ -36,7 +35,7 @@ OUTPUTS_DIR = Path(os.environ.get("RNN_COURSE_OUTPUTS") or Path(__file__).resolv
 CHECKPOINT_DIR = OUTPUTS_DIR / "checkpoints"
 
 
-class CharLM(nn.Module):
+class CharLM(TokenReader):
     """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``kind`` ``'srn'``,
     ``'gru'`` or ``'lstm'``, ``layers`` stacked, ``hidden`` units, ``dropout`` between
     layers and before the head) -> linear head ``(V, H)``. ``forward(ids (N, T), state)``
@@ -44,20 +43,25 @@ class CharLM(nn.Module):
 
     def __init__(self, vocab_size: int, *, kind: str = "lstm", hidden: int = 256, layers: int = 1,
                  dropout: float = 0.0, embedding: int = 64):
-        super().__init__()
-        sizes = check_sizes(vocab_size=vocab_size, hidden=hidden, layers=layers, embedding=embedding)
-        dropout = require_dropout(dropout)
-        self.config = {**sizes, "kind": kind, "dropout": dropout}
-        self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
-        self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"], num_layers=sizes["layers"],
-                                   dropout=dropout if sizes["layers"] > 1 else 0.0)
-        self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(sizes["hidden"], sizes["vocab_size"])
+        super().__init__(kind=kind, dropout=dropout, vocab_size=vocab_size, hidden=hidden, layers=layers,
+                         embedding=embedding)
+        self.head = nn.Linear(self.config["hidden"], self.config["vocab_size"])
 
     def forward(self, ids: torch.Tensor, state=None):
         check_token_ids(ids, self.config["vocab_size"])
         output, state = self.rnn(self.embed(ids), state)
         return self.head(self.drop(output)), state
+
+
+def check_model_and_vocab(model, vocab) -> None:
+    """``TypeError`` unless ``model`` is a ``CharLM`` and ``vocab`` a ``Vocabulary``;
+    ``ValueError`` unless the vocabulary has the model's number of tokens."""
+    if not isinstance(model, CharLM):
+        raise TypeError(f"model must be a helpers.torch_nets.char_lm.CharLM, got {type(model).__name__}")
+    if not isinstance(vocab, Vocabulary):
+        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
+    if len(vocab) != model.config["vocab_size"]:
+        raise ValueError(f"vocab has {len(vocab)} tokens but the model predicts {model.config['vocab_size']}")
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -229,12 +233,7 @@ def save_checkpoint(model: CharLM, vocab: Vocabulary, path, extra: dict | None =
     reads back) to ``path`` (a ``.pt`` file; folders are created). An existing file is
     kept unless ``overwrite``. The file is written whole or not at all (a temporary file,
     then renamed). Returns the path."""
-    if not isinstance(model, CharLM):
-        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
-    if len(vocab) != model.config["vocab_size"]:
-        raise ValueError(f"vocab has {len(vocab)} tokens but the model predicts {model.config['vocab_size']}")
+    check_model_and_vocab(model, vocab)
     if extra is not None and not isinstance(extra, dict):
         raise TypeError(f"extra must be a dict or None, got {type(extra).__name__}")
     _check_extra(extra)

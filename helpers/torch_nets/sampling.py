@@ -10,7 +10,7 @@ import torch
 from helpers.data.text import Vocabulary
 from helpers.numpy_nets.generation import check_options, generate
 from helpers.torch_nets.cells import device_of, evaluating
-from helpers.torch_nets.char_lm import CharLM
+from helpers.torch_nets.char_lm import CharLM, check_model_and_vocab
 from helpers.validation import require_positive_int
 
 
@@ -21,10 +21,7 @@ def sample(model: CharLM, vocab: Vocabulary, prompt: str, n_chars: int, temperat
     likely one when ``greedy``, else drawn from ``generation.next_token_probs`` with a numpy
     generator seeded by ``seed``, so a call is reproducible on any device. Returns the new
     characters only."""
-    if not isinstance(model, CharLM):
-        raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
+    check_model_and_vocab(model, vocab)
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt must be a non-empty str, got {prompt!r}")
     unknown = sorted({c for c in prompt if c not in vocab})

@@ -16,12 +16,12 @@ from torch.nn.utils.rnn import pack_padded_sequence
 from helpers.data.batching import pad_sequences
 from helpers.data.text import Vocabulary
 from helpers.numpy_nets.metrics import balanced_accuracy
-from helpers.torch_nets.cells import check_sizes, check_token_ids, evaluating, final_hidden, recurrent_layer
+from helpers.torch_nets.cells import TokenReader, check_token_ids, evaluating, final_hidden
 from helpers.torch_nets.training import Budget, TrainResult, fit
-from helpers.validation import as_float_array, as_index_array, require_dropout, require_positive_int
+from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
-class SequenceClassifier(nn.Module):
+class SequenceClassifier(TokenReader):
     """Embedding ``(V, E)`` -> ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` (``hidden`` units) ->
     dropout -> linear head ``(K, H)`` on the state after each sequence's last real element.
     ``forward(ids (N, T) long, lengths (N,))`` returns logits ``(N, K)``. Sizes are keyword
@@ -29,14 +29,9 @@ class SequenceClassifier(nn.Module):
 
     def __init__(self, vocab_size: int, n_classes: int, *, kind: str = "gru", hidden: int = 128,
                  embedding: int = 32, dropout: float = 0.0):
-        super().__init__()
-        sizes = check_sizes(vocab_size=vocab_size, n_classes=n_classes, hidden=hidden, embedding=embedding)
-        dropout = require_dropout(dropout)
-        self.config = {**sizes, "kind": kind, "dropout": dropout}
-        self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
-        self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"])
-        self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(sizes["hidden"], sizes["n_classes"])
+        super().__init__(kind=kind, dropout=dropout, vocab_size=vocab_size, n_classes=n_classes,
+                         hidden=hidden, embedding=embedding)
+        self.head = nn.Linear(self.config["hidden"], self.config["n_classes"])
 
     def forward(self, ids: torch.Tensor, lengths) -> torch.Tensor:
         check_token_ids(ids, self.config["vocab_size"])

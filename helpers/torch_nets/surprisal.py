@@ -8,14 +8,11 @@ import numpy as np
 import torch
 
 from helpers.data.text import Vocabulary
-from helpers.torch_nets.char_lm import CharLM
+from helpers.torch_nets.char_lm import CharLM, check_model_and_vocab
 
 
 def _encode(model, vocab, words, context) -> tuple[list[str], np.ndarray]:
-    if not isinstance(model, CharLM):
-        raise TypeError(f"model must be a helpers.torch_nets.char_lm.CharLM, got {type(model).__name__}")
-    if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
+    check_model_and_vocab(model, vocab)
     for name, seq in (("words", words), ("context", context)):
         if isinstance(seq, str) or not hasattr(seq, "__len__") or len(seq) == 0:
             raise TypeError(f"{name} must be a non-empty list of words (split the sentence first), "

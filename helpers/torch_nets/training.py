@@ -38,20 +38,9 @@ class TrainResult:
     steps: int = 0
     epochs: int = 0
     best: int | None = None
-
-    @property
-    def items_per_second(self) -> float:
-        return self.items / self.seconds if self.seconds else 0.0
-
-    @property
-    def train_loss(self) -> list[float]:
-        """The training-loss column of ``history``."""
-        return [row[2] for row in self.history]
-
-    @property
-    def val(self) -> list[float]:
-        """The evaluation column of ``history``."""
-        return [row[3] for row in self.history]
+    items_per_second = property(lambda self: self.items / self.seconds if self.seconds else 0.0)
+    train_loss = property(lambda self: [row[2] for row in self.history], doc="The training-loss column.")
+    val = property(lambda self: [row[3] for row in self.history], doc="The evaluation column.")
 
 
 @dataclass
@@ -69,38 +58,17 @@ class Budget:
         if all(limit is None for limit in (self.steps, self.epochs, self.items, self.seconds)):
             raise ValueError("give a budget: a number of steps, epochs, items (characters, sequences, "
                              "windows) or seconds, or several")
-        for name in ("steps", "epochs", "items", "steps_per_epoch"):
+        for name in ("steps", "epochs", "items", "steps_per_epoch", "seconds"):
+            check = require_positive_float if name == "seconds" else require_positive_int
             if getattr(self, name) is not None:
-                setattr(self, name, require_positive_int(getattr(self, name), f"max_{name}"))
-        if self.seconds is not None:
-            self.seconds = require_positive_float(self.seconds, "max_seconds")
+                setattr(self, name, check(getattr(self, name), f"max_{name}"))
 
     def done(self, result: TrainResult, seconds: float) -> float:
         """The fraction of the budget spent, ``>= 1`` when training must stop."""
-        parts = [] if self.seconds is None else [seconds / self.seconds]
-        if self.steps is not None:
-            parts.append(result.steps / self.steps)
-        if self.epochs is not None:
-            parts.append(result.steps / (self.epochs * self.steps_per_epoch))
-        if self.items is not None:
-            parts.append(result.items / self.items)
-        return max(parts)
-
-
-class _Clock:
-    """Training seconds: wall time less the time spent in ``paused`` actions."""
-
-    def __init__(self):
-        self.start, self.paused_for = time.perf_counter(), 0.0
-
-    def seconds(self) -> float:
-        return time.perf_counter() - self.start - self.paused_for
-
-    def paused(self, action: Callable):
-        before = time.perf_counter()
-        value = action()
-        self.paused_for += time.perf_counter() - before
-        return value
+        spent = {"steps": result.steps, "items": result.items, "seconds": seconds,
+                 "epochs": result.steps / self.steps_per_epoch}
+        return max(spent[name] / limit for name, limit in vars(self).items()
+                   if name != "steps_per_epoch" and limit is not None)
 
 
 def _due(every: float | None, count: int | None, done: int, fraction: float, seconds: float) -> bool:
@@ -111,48 +79,53 @@ def _due(every: float | None, count: int | None, done: int, fraction: float, sec
     return every is not None and seconds >= (done + 1) * every
 
 
-def _check_options(lr, max_norm, schedule, evaluate, keep_best, callback, every) -> None:
+def _check_options(lr, max_norm, schedule, keep_best, evaluate, functions, counts, every) -> None:
     require_positive_float(lr, "lr")
     if max_norm is not None:
         require_positive_float(max_norm, "max_norm")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    if keep_best is not None and keep_best not in KEEP_BEST:
-        raise ValueError(f"keep_best must be 'min', 'max' or None, got {keep_best!r}")
-    if keep_best is not None and evaluate is None:
-        raise ValueError("keep_best needs evaluate: the best weights are chosen by its value")
-    for name, function in (("evaluate", evaluate), ("callback", callback)):
-        if function is not None:
-            require_callable(function, name)
-    for name, value in every.items():
-        if value is not None and name in ("evaluations", "callbacks"):
-            require_positive_int(value, name)
-        elif value is not None:
-            require_positive_float(value, name)
+    if keep_best is not None and (keep_best not in KEEP_BEST or evaluate is None):
+        raise ValueError(f"keep_best must be 'min' or 'max' (and needs evaluate) or None, got {keep_best!r}")
+    for checks, named in ((require_callable, functions), (require_positive_int, counts),
+                          (require_positive_float, every)):
+        for name, value in named.items():
+            if value is not None:
+                checks(value, name)
 
 
 class _Run:
-    """The state of one ``fit``: the result so far, the clock, the bar and the best weights."""
+    """The state of one ``fit``: the result so far, the training clock (wall time less the
+    time spent evaluating and in callbacks), the bar and the best weights."""
 
     def __init__(self, model, budget, evaluate, keep_best, progress):
         self.model, self.budget, self.evaluate, self.keep_best = model, budget, evaluate, keep_best
-        self.result, self.clock = TrainResult(), _Clock()
-        self.loss_sum = self.loss_items = 0.0
-        self.best_state, self.last_refresh = None, 0.0
+        self.result, self.start, self.paused_for = TrainResult(), time.perf_counter(), 0.0
+        self.loss_sum = self.loss_items = self.last_refresh = 0.0
+        self.best_state = None
         self.bar = tqdm(total=100, unit="%", disable=not progress, leave=False,
                         bar_format="{l_bar}{bar}| {postfix}")
 
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start - self.paused_for
+
+    def paused(self, action: Callable):
+        before = time.perf_counter()
+        value = action()
+        self.paused_for += time.perf_counter() - before
+        return value
+
     def fraction(self) -> float:
-        return self.budget.done(self.result, self.clock.seconds())
+        return self.budget.done(self.result, self.seconds())
 
     def record(self) -> None:
         """A history row; the weights kept when its evaluation is the best so far."""
         train_loss = self.loss_sum / self.loss_items if self.loss_items else float("nan")
         self.loss_sum = self.loss_items = 0.0
-        val = float(self.clock.paused(lambda: self.evaluate(self.model))) if self.evaluate else float("nan")
-        self.result.history.append((self.clock.seconds(), self.result.items, train_loss, val))
-        if self.keep_best and (self.result.best is None or KEEP_BEST[self.keep_best](
-                val, self.result.history[self.result.best][3])):
+        val = float(self.paused(lambda: self.evaluate(self.model))) if self.evaluate else float("nan")
+        self.result.history.append((self.seconds(), self.result.items, train_loss, val))
+        best = self.result.best
+        if self.keep_best and (best is None or KEEP_BEST[self.keep_best](val, self.result.history[best][3])):
             self.result.best = len(self.result.history) - 1
             self.best_state = copy.deepcopy(self.model.state_dict())
 
@@ -161,7 +134,7 @@ class _Run:
         self.result.items += items
         self.loss_sum += loss * items
         self.loss_items += items
-        seconds = self.clock.seconds()
+        seconds = self.seconds()
         if seconds - self.last_refresh >= REFRESH_SECONDS:   # a few updates a second, not one per step
             self.last_refresh = seconds
             self.bar.n = min(100, int(100 * self.fraction()))
@@ -170,7 +143,7 @@ class _Run:
 
     def finish(self) -> TrainResult:
         self.bar.close()
-        self.result.seconds = self.clock.seconds()
+        self.result.seconds = self.seconds()
         if not self.result.history or self.result.history[-1][1] != self.result.items:
             self.record()
         if self.best_state is not None:
@@ -197,13 +170,12 @@ def fit(model: nn.Module, epoch_batches: Callable[[np.random.Generator], Iterabl
     seconds. Neither counts against the budget. ``seed`` seeds torch and the ``rng``."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    require_callable(epoch_batches, "epoch_batches")
-    require_callable(batch_loss, "batch_loss")
     if not isinstance(budget, Budget):
         raise TypeError(f"budget must be a helpers.torch_nets.training.Budget, got {type(budget).__name__}")
-    _check_options(lr, max_norm, schedule, evaluate, keep_best, callback, {
-        "evaluations": evaluations, "eval_every": eval_every, "callbacks": callbacks,
-        "callback_every": callback_every})
+    _check_options(lr, max_norm, schedule, keep_best, evaluate,
+                   {"epoch_batches": epoch_batches, "batch_loss": batch_loss, "evaluate": evaluate,
+                    "callback": callback}, {"evaluations": evaluations, "callbacks": callbacks},
+                   {"eval_every": eval_every, "callback_every": callback_every})
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -225,11 +197,11 @@ def fit(model: nn.Module, epoch_batches: Callable[[np.random.Generator], Iterabl
                 nn.utils.clip_grad_norm_(model.parameters(), max_norm)
             optimizer.step()
             run.count(loss.item(), items)
-            fraction, seconds = run.fraction(), run.clock.seconds()
+            fraction, seconds = run.fraction(), run.seconds()
             if _due(eval_every, evaluations, evaluated, fraction, seconds):
                 run.record()
                 evaluated += 1
             if callback is not None and _due(callback_every, callbacks, called, fraction, seconds):
-                run.clock.paused(lambda s=seconds: callback(model, s))
+                run.paused(lambda s=seconds: callback(model, s))
                 called += 1
     return run.finish()

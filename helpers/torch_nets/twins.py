@@ -98,28 +98,6 @@ class TorchRecurrentNet(nn.Module):
         return self.out(hidden), hidden, last
 
 
-class TorchSRN(TorchRecurrentNet):
-    """The SRN's twin: ``torch.nn.RNN`` (tanh) and ``torch.nn.Linear``; ``forward`` returns
-    ``(logits, hidden)``."""
-
-    def __init__(self, *, n_inputs: int, n_hidden: int, n_outputs: int, dtype=torch.float32):
-        super().__init__("srn", n_inputs=n_inputs, n_hidden=n_hidden, n_outputs=n_outputs, dtype=dtype)
-
-    @classmethod
-    def from_numpy(cls, params: dict[str, np.ndarray]) -> TorchSRN:
-        """A model whose weights are copies of the numpy SRN ``params`` (same dtype)."""
-        m, u, k = srn.check_params(params)
-        model = cls(n_inputs=m, n_hidden=u, n_outputs=k,
-                    dtype=torch.float64 if params["W"].dtype == np.float64 else torch.float32)
-        model.load_state_dict(TorchRecurrentNet.from_numpy("srn", params).state_dict())
-        return model
-
-    def forward(self, inputs: torch.Tensor, h0: torch.Tensor | None = None):
-        """``inputs`` ids ``(N, T)`` -> ``(logits (N, T, K), hidden (N, T, U))``."""
-        logits, hidden, _ = super().forward(inputs, h0)
-        return logits, hidden
-
-
 def _loss_and_gradients(kind: str, params, inputs, targets, state, truncate):
     """Torch autograd's ``(J, grads, probs)`` for the numpy network ``kind``: the summed
     cross-entropy, numpy gradients for every parameter and initial state, and the output

@@ -89,8 +89,8 @@ def with_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.Not
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
-    return parameterize_notebook(nb, parameters, comment="set by the grader: short budgets, since no test needs "
-                                                         "them long")
+    comment = "set by the grader: short budgets, since no test needs them long"
+    return parameterize_notebook(nb, parameters, comment=comment)
 
 
 def _grader_cell(source: str) -> nbformat.NotebookNode:
@@ -171,7 +171,8 @@ class _Kernel:
         self.group = cgroups.create(limits.processes, limits.memory, scratch.parent.name)
         spec_dir = sandbox.kernel_spec(home / "spec", self.sockets, _kernel_env(settings), limits, self.group,
                                        sandboxed=not settings.unsafe, shared=shared)
-        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(self.sockets / "k"),
+        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc",
+                                     ip=str(self.sockets / "k"),
                                      kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir)]))
         self.km.connection_file = str(self.sockets / "kernel.json")
         self.stop = threading.Event()
@@ -240,7 +241,8 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings,
         kernel = _Kernel(scratch, settings, deadline, shared)
         client = client_class(nb, km=kernel.km, timeout=settings.timeout, allow_errors=True,
                               interrupt_on_timeout=False, shutdown_kernel="immediate",
-                              output_limit=settings.output_limit, resources={"metadata": {"path": str(scratch)}})
+                              output_limit=settings.output_limit,
+                              resources={"metadata": {"path": str(scratch)}})
         broken = None
         try:
             with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
@@ -248,7 +250,8 @@ def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings,
                     if cell.cell_type != "code" or index in skip:
                         continue
                     if time.monotonic() > deadline:
-                        status.setdefault(index, f"not run: the {settings.notebook_limit} s limit was reached")
+                        reason = f"not run: the {settings.notebook_limit} s limit was reached"
+                        status.setdefault(index, reason)
                         continue
                     try:
                         if index < resume:   # replay after a restart: state only, outputs discarded
@@ -335,8 +338,10 @@ def verdict_notebook(course: nbformat.NotebookNode, names: list[str], records: P
             if repair.is_answer(cell):
                 cell.source = repair.unanswered(cell.source)
     nb = with_parameters(nb, parameters)
-    return around_tests(nb, lambda gid: f"{CALLS_MODULE}.replay({gid!r}, globals(), {names!r}, {str(records)!r})",
-                        f"{CALLS_MODULE}.restore(globals())")
+    def replay(gid: str) -> str:
+        return f"{CALLS_MODULE}.replay({gid!r}, globals(), {names!r}, {str(records)!r})"
+
+    return around_tests(nb, replay, f"{CALLS_MODULE}.restore(globals())")
 
 
 def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -351,7 +356,8 @@ def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> n
             judged = decided[repair.nbgrader(cell)["grade_id"]]
             notes = [nbformat.v4.new_output("stream", name="stderr", text=line)
                      for line in cell.metadata.pop(GRADER_TAG, [])]
-            cell.outputs, cell.execution_count = notes + judged.get("outputs", []), judged.get("execution_count")
+            cell.outputs = notes + judged.get("outputs", [])
+            cell.execution_count = judged.get("execution_count")
     return student
 
 
@@ -410,8 +416,8 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
                                 outcome, "; ".join(repaired.test_notes.get(grade_id, []))))
     if repaired.notes and cells:   # notebook-level repairs go on the first test's row
         first = cells[0]
-        first.repair = "; ".join([f"notebook: {note}" for note in repaired.notes] + ([first.repair] if first.repair
-                                                                                     else []))
+        earlier = [first.repair] if first.repair else []
+        first.repair = "; ".join([f"notebook: {note}" for note in repaired.notes] + earlier)
     state = "graded"
     if repaired.flags:
         state = "needs review: " + "; ".join(repaired.flags)

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 MOUNT = Path("/sys/fs/cgroup")
-KILL_WAIT = 5.0   # seconds to wait for killed processes to leave their cgroup
+KILL_WAIT = 5.0  # seconds to wait for killed processes to leave their cgroup
 
 
 def _own(controller: str) -> Path | None:
@@ -57,7 +57,10 @@ def create(processes: int, memory: int, label: str) -> str:
         if folder is not None:
             return str(folder)
     folders = []
-    for controller, limits in (("pids", {"pids.max": processes}), ("memory", {"memory.limit_in_bytes": memory})):
+    for controller, limits in (
+        ("pids", {"pids.max": processes}),
+        ("memory", {"memory.limit_in_bytes": memory}),
+    ):
         parent = _own(controller)
         folder = _make(parent, limits, label) if parent is not None else None
         if folder is not None:
@@ -101,8 +104,11 @@ def peak(group: str) -> dict[str, int]:
     """The group's peak process count and memory in bytes, where the kernel reports them."""
     found = {}
     for folder in map(Path, filter(None, group.split(":"))):
-        for key, name in (("processes", "pids.peak"), ("memory", "memory.peak"),
-                          ("memory", "memory.max_usage_in_bytes")):
+        for key, name in (
+            ("processes", "pids.peak"),
+            ("memory", "memory.peak"),
+            ("memory", "memory.max_usage_in_bytes"),
+        ):
             try:
                 found[key] = int((folder / name).read_text())
             except (OSError, ValueError):

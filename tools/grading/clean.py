@@ -32,8 +32,13 @@ def parse_also(text: str) -> set[str]:
     return wanted
 
 
-def plan(also: set[str], force: bool, grading: Path = COURSE_DIR, release_dir: Path = RELEASE_DIR,
-         outputs: Path = OUTPUTS_DIR) -> tuple[list[Path], list[tuple[Path, str]]]:
+def plan(
+    also: set[str],
+    force: bool,
+    grading: Path = COURSE_DIR,
+    release_dir: Path = RELEASE_DIR,
+    outputs: Path = OUTPUTS_DIR,
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """``(to delete, [(kept, why)])``."""
     delete, keep = [], []
     if grading.is_dir():
@@ -43,12 +48,17 @@ def plan(also: set[str], force: bool, grading: Path = COURSE_DIR, release_dir: P
             else:
                 keep.append((path, "a grading run's results: ALSO=grades deletes them"))
     if release_dir.is_dir():
-        edited = set(release.edited(release_dir, [p.name for p in release_dir.iterdir() if p.is_file()
-                                                  and p.name != release.MANIFEST]))
+        edited = set(
+            release.edited(
+                release_dir,
+                [p.name for p in release_dir.iterdir() if p.is_file() and p.name != release.MANIFEST],
+            )
+        )
         for path in sorted(release_dir.iterdir()):
             if path in edited and not force:
-                keep.append((path, "edited since `make student` wrote it (or not written by it): FORCE=1 deletes "
-                                   "it"))
+                keep.append(
+                    (path, "edited since `make student` wrote it (or not written by it): FORCE=1 deletes it")
+                )
             elif path.name != release.MANIFEST or force or not edited:
                 delete.append(path)
     if outputs.is_dir():

@@ -49,15 +49,18 @@ def parser() -> argparse.ArgumentParser:
     st = sub.add_parser("student", parents=[common], help="write student versions to release/")
     st.add_argument("notebooks", nargs="*", help="notebook names (default: all)")
     st.add_argument("--release-dir", type=Path, default=config.RELEASE_DIR)
-    st.add_argument("--force", action="store_true", help="replace student versions edited since they were written")
+    st.add_argument("--force", action="store_true",
+                    help="replace student versions edited since they were written")
     gr = sub.add_parser("grade", parents=[common], help="autograde a folder of submissions")
     gr.add_argument("submissions", type=Path, help="folder holding <student>/<notebook>.ipynb")
     gr.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                     help="worker processes (default: the number of cores)")
     gr.add_argument("--shard", default="1/1", help="grade only slice i of n of the students (default 1/1)")
-    gr.add_argument("--out", type=Path, default=None, help="where the tables go (default: the grading folder)")
+    gr.add_argument("--out", type=Path, default=None,
+                    help="where the tables go (default: the grading folder)")
     gr.add_argument("--timeout", type=_positive, default=None,
-                    help=f"seconds a cell may run (default: ${config.TIMEOUT_ENV}, else {config.DEFAULT_TIMEOUT})")
+                    help=f"seconds a cell may run (default: ${config.TIMEOUT_ENV}, "
+                         f"else {config.DEFAULT_TIMEOUT})")
     gr.add_argument("--notebook-limit", type=_positive, default=config.DEFAULT_NOTEBOOK_LIMIT,
                     help="seconds one submission may run in all")
     gr.add_argument("--output-limit", type=_positive, default=config.DEFAULT_OUTPUT_LIMIT,
@@ -66,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
                     help="processes and threads one kernel's sandbox may hold")
     gr.add_argument("--memory-mb", type=_positive, default=config.DEFAULT_MEMORY_MB,
                     help="megabytes of memory one kernel's sandbox may use")
-    gr.add_argument("--unsafe", action="store_true", help="run student code without a sandbox (not recommended)")
+    gr.add_argument("--unsafe", action="store_true",
+                    help="run student code without a sandbox (not recommended)")
     gr.add_argument("--learner-budgets", action="store_true",
                     help="keep the notebooks' own training budgets (default: the short grading budgets)")
     mg = sub.add_parser("merge", parents=[common], help="merge the tables of several shards")
@@ -74,13 +78,16 @@ def parser() -> argparse.ArgumentParser:
     mg.add_argument("shards", type=Path, nargs="+", help="the --out folders of the shards")
     ck = sub.add_parser("check", parents=[common], help="validate one notebook as nbgrader would")
     ck.add_argument("notebook", type=Path)
-    cl = sub.add_parser("clean", help="delete generated files (keeps grades, checkpoints and edits unless asked)")
+    cl = sub.add_parser("clean",
+                        help="delete generated files (keeps grades, checkpoints and edits unless asked)")
     cl.add_argument("--also", default="", help="also delete: grades, checkpoints (comma-separated)")
     cl.add_argument("--force", action="store_true", help="also delete student versions edited since written")
-    fb = sub.add_parser("feedback", parents=[common], help="HTML feedback per student from the last grading run")
+    fb = sub.add_parser("feedback", parents=[common],
+                        help="HTML feedback per student from the last grading run")
     fb.add_argument("--out", type=Path, default=None, help="grading run folder (default: the grading folder)")
     fb.add_argument("--show-tests", action="store_true",
-                    help="keep the hidden tests' source and full tracebacks (pages for the teacher, not students)")
+                    help="keep the hidden tests' source and full tracebacks "
+                         "(pages for the teacher, not students)")
     return main
 
 
@@ -122,13 +129,14 @@ def _grade(args) -> int:
                                grading_budgets=not args.learner_budgets, processes=args.max_processes,
                                memory_mb=args.memory_mb)
     if not settings.unsafe and sandbox.problem():
-        raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission runs "
-                         "with your rights (it can change grades, files and other submissions). Install bubblewrap, "
-                         "or grade anyway with UNSAFE=1 (make) / --unsafe.")
-    folder, course_dir, source_dir = args.submissions.resolve(), args.course_dir.resolve(), args.source.resolve()
+        raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission "
+                         "runs with your rights (it can change grades, files and other submissions). Install "
+                         "bubblewrap, or grade anyway with UNSAFE=1 (make) / --unsafe.")
+    folder, course_dir = args.submissions.resolve(), args.course_dir.resolve()
+    source_dir = args.source.resolve()
     if folder.is_relative_to(course_dir):
-        raise UsageError(f"the submissions ({folder}) are inside the grading folder {course_dir}, which grading "
-                         "rewrites: copy them elsewhere first")
+        raise UsageError(f"the submissions ({folder}) are inside the grading folder {course_dir}, which "
+                         "grading rewrites: copy them elsewhere first")
     courses = {path.stem: path for path in config.course_notebooks(source_dir)}
     found = collect.collect(folder, list(courses))
     index, count = collect.parse_shard(args.shard)
@@ -137,8 +145,9 @@ def _grade(args) -> int:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     out = (args.out or course_dir).resolve()
     if out.is_relative_to(folder) or folder.is_relative_to(out):
-        raise UsageError(f"the output folder {out} and the submissions {folder} overlap: grading would read its own "
-                         "output as submissions (or write among them); choose an OUT outside the submissions")
+        raise UsageError(f"the output folder {out} and the submissions {folder} overlap: grading would read "
+                         "its own output as submissions (or write among them); choose an OUT outside the "
+                         "submissions")
     version = config.course_version(source_dir)
     earlier = report.earlier_results(out, version)
     # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
@@ -150,7 +159,8 @@ def _grade(args) -> int:
     work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
     places = autograde.Places(executed=out / "executed", work=work)
     if settings.unsafe:
-        print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights", file=sys.stderr)
+        print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights",
+              file=sys.stderr)
     try:
         results = autograde.grade_all(found.submissions, courses, settings, places)
     finally:
@@ -162,10 +172,12 @@ def _grade(args) -> int:
     print(report.summary(rows))
     if earlier:
         print(f"added to {out}: it held {len(earlier)} graded row(s) of the same course version; "
-              f"{len(combined) - len(results)} of them kept, the rest replaced by this run's (the newest wins)")
+              f"{len(combined) - len(results)} of them kept, the rest replaced by this run's "
+              "(the newest wins)")
+    skipped = f"; {len(found.skipped)} skipped (see above)" if found.skipped else ""
     print(f"graded {len(results)} submission(s) of {len(found.students)} student(s) in "
-          f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, cell timeout "
-          f"{settings.timeout} s){'' if not found.skipped else f'; {len(found.skipped)} skipped (see above)'}\n"
+          f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, "
+          f"cell timeout {settings.timeout} s){skipped}\n"
           f"grades: {grades}\nper test cell: {cells}\nscratch folder (removed): {work}")
     return 0
 
@@ -180,7 +192,7 @@ def _merge(args) -> int:
 def _validator():
     """nbgrader's ``Validator`` with the grader's cell timeout (nbgrader's own is 30 s,
     shorter than a training cell), keeping the executed notebook (``.executed``)."""
-    from nbgrader.validator import Validator   # deferred: nbgrader is slow to import, and only check needs it
+    from nbgrader.validator import Validator  # deferred: nbgrader is slow to import, and only check needs it
     from traitlets.config import Config
 
     class Keeping(Validator):
@@ -200,17 +212,18 @@ def _check(args) -> int:
     validator = _validator()
     results = validator.validate(str(path))
     failed, changed = results.get("failed", []), results.get("changed", []) + results.get("type_changed", [])
+    shown = config.SHOWN_SOURCE_CHARS
     for cell in failed:
-        print(f"FAILED test:\n{cell['source'][:config.SHOWN_SOURCE_CHARS]}\n{cell['raw_error']}\n", file=sys.stderr)
+        print(f"FAILED test:\n{cell['source'][:shown]}\n{cell['raw_error']}\n", file=sys.stderr)
     for cell in changed:
-        print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:config.SHOWN_SOURCE_CHARS]}\n",
+        print(f"CHANGED locked cell (restore it from the student version):\n{cell['source'][:shown]}\n",
               file=sys.stderr)
     executed = getattr(validator, "executed", None)
     raised = [(index, out) for index, cell in enumerate(executed.cells if executed is not None else [])
               if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade")
               for out in cell.get("outputs", []) if out.output_type == "error"]
     for index, out in raised:
-        print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:config.SHOWN_SOURCE_CHARS]}", file=sys.stderr)
+        print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:shown]}", file=sys.stderr)
     if failed or changed or raised:
         print(f"{path.name}: {len(failed)} test(s) failed, {len(changed)} locked cell(s) changed, "
               f"{len(raised)} error(s) outside the tests", file=sys.stderr)

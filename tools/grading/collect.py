@@ -23,7 +23,7 @@ class Submission:
     """One notebook one student handed in."""
 
     student: str
-    notebook: str   # the assignment: the course notebook's stem
+    notebook: str  # the assignment: the course notebook's stem
     path: Path
 
 
@@ -61,16 +61,23 @@ def collect(folder: Path, assignments: list[str]) -> Collection:
             found.skipped.append(Skipped(relative, "a symlink: refused (hand in real files)"))
         elif not entry.is_dir():
             if entry.suffix == ".ipynb":
-                found.skipped.append(Skipped(relative, "a notebook at the top: put each student's notebooks "
-                                                       "in a folder named for the student"))
+                found.skipped.append(
+                    Skipped(
+                        relative,
+                        "a notebook at the top: put each student's notebooks "
+                        "in a folder named for the student",
+                    )
+                )
         elif entry.name.startswith(".") or entry.name == "__pycache__":
             found.skipped.append(Skipped(relative, "a hidden or cache folder: not a student"))
         else:
             _student(entry, root, assignments, found)
     found.submissions.sort(key=lambda s: (assignments.index(s.notebook), s.student))
     if not found.submissions:
-        raise UsageError(f"no submissions in {folder}: expected {folder}/<student>/<notebook>.ipynb with "
-                         f"<notebook> one of {', '.join(assignments) or '(no course notebooks found)'}")
+        raise UsageError(
+            f"no submissions in {folder}: expected {folder}/<student>/<notebook>.ipynb with "
+            f"<notebook> one of {', '.join(assignments) or '(no course notebooks found)'}"
+        )
     return found
 
 
@@ -90,7 +97,9 @@ def _student(folder: Path, root: Path, assignments: list[str], found: Collection
     for stray in sorted(folder.glob("*.ipynb")):
         if stray.stem not in assignments:
             found.skipped.append(Skipped(f"{student}/{stray.name}", "not a course notebook"))
-    for hidden in sorted(p for p in folder.iterdir() if p.name.startswith(".") and p.name != ".ipynb_checkpoints"):
+    for hidden in sorted(
+        p for p in folder.iterdir() if p.name.startswith(".") and p.name != ".ipynb_checkpoints"
+    ):
         found.skipped.append(Skipped(f"{student}/{hidden.name}", "a hidden file or folder: not graded"))
     found.students.append(student)
 
@@ -110,7 +119,9 @@ def shard(found: Collection, index: int, count: int) -> Collection:
     """The deterministic slice ``index`` of ``count`` (1-based): every ``count``-th student
     in sorted order starting at the ``index``-th, with all of their submissions. Skipped
     entries are reported by shard 1 only."""
-    chosen = set(sorted(found.students)[index - 1::count])
-    return Collection([s for s in found.submissions if s.student in chosen],
-                      [s for s in found.students if s in chosen],
-                      found.skipped if index == 1 else [])
+    chosen = set(sorted(found.students)[index - 1 :: count])
+    return Collection(
+        [s for s in found.submissions if s.student in chosen],
+        [s for s in found.students if s in chosen],
+        found.skipped if index == 1 else [],
+    )

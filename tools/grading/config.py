@@ -6,7 +6,6 @@ Everything it writes goes under git-ignored folders: ``release/`` (student versi
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,20 +14,20 @@ from tools.grading.errors import UsageError
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 HELPERS = ROOT / "helpers"
-IN_KERNEL = ROOT / "tools" / "grading" / "in_kernel"   # mounted into every grading kernel
+IN_KERNEL = ROOT / "tools" / "grading" / "in_kernel"  # mounted into every grading kernel
 COURSE_DIR = ROOT / "grading"
 RELEASE_DIR = ROOT / "release"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 TIMEOUT_ENV = "GRADE_TIMEOUT"
-DEFAULT_TIMEOUT = 300          # seconds one cell may run
+DEFAULT_TIMEOUT = 300  # seconds one cell may run
 DEFAULT_NOTEBOOK_LIMIT = 1800  # seconds one submission may run in all
 DEFAULT_OUTPUT_LIMIT = 100_000  # characters of output kept per cell
-DEFAULT_PROCESSES = 256       # processes and threads one kernel's sandbox may hold at once
-DEFAULT_MEMORY_MB = 3072       # memory one kernel's sandbox may use
-SHOWN_SOURCE_CHARS = 400       # characters of a cell's source or error printed by make check
-ERROR_CHARS = 300              # characters of a cell's error kept in the grade table
-SHOWN_LINE_CHARS = 60          # characters of a removed line named in a grader's note
-MAX_RESTARTS = 3               # kernels restarted after a timeout or a crash, per submission
+DEFAULT_PROCESSES = 256  # processes and threads one kernel's sandbox may hold at once
+DEFAULT_MEMORY_MB = 3072  # memory one kernel's sandbox may use
+SHOWN_SOURCE_CHARS = 400  # characters of a cell's source or error printed by make check
+ERROR_CHARS = 300  # characters of a cell's error kept in the grade table
+SHOWN_LINE_CHARS = 60  # characters of a removed line named in a grader's note
+MAX_RESTARTS = 3  # kernels restarted after a timeout or a crash, per submission
 # what the kernel sees under the grader: notebooks may read NBGRADER_EXECUTION (nbgrader's name)
 GRADING_ENV = {"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -60,7 +59,9 @@ def course_notebooks(source_dir: Path, names: list[str] | None = None) -> list[P
     wanted = [Path(name).stem for name in names]
     unknown = [name for name in wanted if name not in by_stem]
     if unknown:
-        raise UsageError(f"no notebook {', '.join(unknown)} in {source_dir}; known: {', '.join(by_stem) or 'none'}")
+        raise UsageError(
+            f"no notebook {', '.join(unknown)} in {source_dir}; known: {', '.join(by_stem) or 'none'}"
+        )
     return [by_stem[name] for name in wanted]
 
 

@@ -18,7 +18,9 @@ from tools.grading.errors import UsageError
 from tools.grading.repair import is_test
 from tools.grading.report import read_tables
 
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$", re.DOTALL | re.MULTILINE)
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$", re.DOTALL | re.MULTILINE
+)
 HIDDEN_NOTE = "# (hidden tests: not shown; the errors below say which of them failed)"
 
 
@@ -39,7 +41,7 @@ def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_feedback(run: Path, show_tests: bool = False) -> list[Path]:
     """One HTML page per graded submission of the run in ``run``; returns their paths.
     ``show_tests``: keep the hidden tests' source and full tracebacks (for the teacher)."""
-    from nbconvert import HTMLExporter   # deferred: slow to import, and only feedback pages need it
+    from nbconvert import HTMLExporter  # deferred: slow to import, and only feedback pages need it
 
     _, results = read_tables(run)
     exporter = HTMLExporter()
@@ -51,11 +53,16 @@ def write_feedback(run: Path, show_tests: bool = False) -> list[Path]:
         nb = nbformat.read(executed, as_version=4)
         if not show_tests:
             nb = without_hidden_tests(nb)
-        rows = "".join(f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g} / {c.max_score:g}</td>"
-                       f"<td>{html.escape(c.outcome)}</td><td>{html.escape(c.repair)}</td></tr>" for c in r.cells)
-        header = (f"<h1>{html.escape(r.notebook)}: {r.score:g} / {r.max_score:g}</h1>"
-                  f"<p>{html.escape(r.status)}</p><table><tr><th>test</th><th>points</th><th>outcome</th>"
-                  f"<th>repaired</th></tr>{rows}</table>")
+        rows = "".join(
+            f"<tr><td>{html.escape(c.grade_id)}</td><td>{c.score:g} / {c.max_score:g}</td>"
+            f"<td>{html.escape(c.outcome)}</td><td>{html.escape(c.repair)}</td></tr>"
+            for c in r.cells
+        )
+        header = (
+            f"<h1>{html.escape(r.notebook)}: {r.score:g} / {r.max_score:g}</h1>"
+            f"<p>{html.escape(r.status)}</p><table><tr><th>test</th><th>points</th><th>outcome</th>"
+            f"<th>repaired</th></tr>{rows}</table>"
+        )
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
         body, _ = exporter.from_notebook_node(nb)
         target = run / "feedback" / r.student / f"{r.notebook}.html"

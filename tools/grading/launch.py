@@ -12,7 +12,7 @@ import os
 import resource
 import sys
 
-ADDRESS_SPACE_ROOM = 4 << 30   # torch and BLAS reserve address space they never touch
+ADDRESS_SPACE_ROOM = 4 << 30  # torch and BLAS reserve address space they never touch
 
 
 def _processes_of_this_user() -> int:
@@ -39,9 +39,12 @@ def main() -> None:
     for folder in filter(None, args.group.split(":")):
         with open(os.path.join(folder, "cgroup.procs"), "w") as handle:
             handle.write(str(os.getpid()))
-    for limit, value in ((resource.RLIMIT_NPROC, args.processes + _processes_of_this_user()),
-                         (resource.RLIMIT_AS, args.memory + ADDRESS_SPACE_ROOM),
-                         (resource.RLIMIT_CPU, args.cpu_seconds), (resource.RLIMIT_FSIZE, args.file_size)):
+    for limit, value in (
+        (resource.RLIMIT_NPROC, args.processes + _processes_of_this_user()),
+        (resource.RLIMIT_AS, args.memory + ADDRESS_SPACE_ROOM),
+        (resource.RLIMIT_CPU, args.cpu_seconds),
+        (resource.RLIMIT_FSIZE, args.file_size),
+    ):
         resource.setrlimit(limit, (value, value))
     os.execvp(command[0], command)
 

@@ -26,14 +26,16 @@ import nbformat
 from tools.grading.config import DEFAULT_TIMEOUT, ROOT
 
 STUDENT_BUILD = "student_build"
-MANIFEST = ".written_by_make_student.json"   # in release/: what the last run wrote (name -> sha256)
+MANIFEST = ".written_by_make_student.json"  # in release/: what the last run wrote (name -> sha256)
 
 # nbgrader's default markers and stubs (nbgrader.preprocessors.ClearSolutions / ClearHiddenTests)
-SECRET_REGIONS = (("### BEGIN SOLUTION", "### END SOLUTION"),
-                  ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
+SECRET_REGIONS = (
+    ("### BEGIN SOLUTION", "### END SOLUTION"),
+    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+)
 STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
 
-CONFIG_TEMPLATE = '''\
+CONFIG_TEMPLATE = """\
 # Written by `python -m tools.grading` on every run: edits here are overwritten.
 c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
@@ -46,15 +48,18 @@ c.Execute.raise_on_iopub_timeout = False
 c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 # a test cell deleted by a student is put back (with its hidden tests) and run
 c.OverwriteCells.add_missing_cells = True
-'''
+"""
 
 
 def write_config(course_dir: Path, timeout: int) -> Path:
     """Write ``course_dir/nbgrader_config.py`` (absolute root, cell timeout); return it."""
     course_dir.mkdir(parents=True, exist_ok=True)
     path = course_dir / "nbgrader_config.py"
-    path.write_text(CONFIG_TEMPLATE.format(
-        root=str(course_dir), db_url=f"sqlite:///{course_dir / 'gradebook.db'}", timeout=timeout))
+    path.write_text(
+        CONFIG_TEMPLATE.format(
+            root=str(course_dir), db_url=f"sqlite:///{course_dir / 'gradebook.db'}", timeout=timeout
+        )
+    )
     return path
 
 
@@ -95,8 +100,10 @@ def generate(api, course_dir: Path, notebook: Path) -> Path:
         log = course_dir / "logs" / "generate" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(result.get("log", "") + result.get("error", ""))
-        raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n"
-                           f"{_errors(result.get('log', ''))}\n(full log: {_shown(log)})")
+        raise RuntimeError(
+            f"nbgrader generate_assignment {name} failed:\n"
+            f"{_errors(result.get('log', ''))}\n(full log: {_shown(log)})"
+        )
     return course_dir / "release" / name / notebook.name
 
 
@@ -106,16 +113,21 @@ def _errors(log: str) -> str:
     kept, keep = [], False
     for line in log.splitlines():
         if line.startswith("["):
-            keep = (line.startswith("[ERROR]") and "Traceback" not in line
-                    and "There was an error" not in line and "Please see" not in line)
+            keep = (
+                line.startswith("[ERROR]")
+                and "Traceback" not in line
+                and "There was an error" not in line
+                and "Please see" not in line
+            )
         if keep:
             kept.append(line)
     if not kept:
-        kept = [line.strip() for line in log.splitlines()
-                if re.match(r"\s+\w+(Error|Exception): ", line)]
+        kept = [line.strip() for line in log.splitlines() if re.match(r"\s+\w+(Error|Exception): ", line)]
     if "there are submissions associated with it" in log:
-        kept.append("The gradebook holds submissions graded against an older version of this "
-                    "notebook: move the course folder away (or delete it) and grade again.")
+        kept.append(
+            "The gradebook holds submissions graded against an older version of this "
+            "notebook: move the course folder away (or delete it) and grade again."
+        )
     return "\n".join(kept) or log
 
 
@@ -137,8 +149,7 @@ def _region_lines(source: str) -> tuple[set[str], set[str]]:
     return public, secret
 
 
-def solution_leaks(instructor: nbformat.NotebookNode,
-                   student: nbformat.NotebookNode) -> list[str]:
+def solution_leaks(instructor: nbformat.NotebookNode, student: nbformat.NotebookNode) -> list[str]:
     """Problems that make ``student`` unfit to hand out, as readable strings.
 
     Reports every line of a solution or hidden-test region of ``instructor`` (one that
@@ -180,11 +191,16 @@ def edited(release_dir: Path, names: list[str]) -> list[Path]:
     """The files among ``names`` in ``release_dir`` that ``make student`` did not write as
     they are now (a teacher edited them, or put them there)."""
     before = written_before(release_dir)
-    return [release_dir / name for name in names
-            if (release_dir / name).exists() and before.get(name) != _sha256(release_dir / name)]
+    return [
+        release_dir / name
+        for name in names
+        if (release_dir / name).exists() and before.get(name) != _sha256(release_dir / name)
+    ]
 
 
-def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: Path, force: bool = False) -> int:
+def make_student_versions(
+    notebooks: list[Path], course_dir: Path, release_dir: Path, force: bool = False
+) -> int:
     """Write the student version of each notebook to ``release_dir``; returns an exit code.
 
     nbgrader works in a scratch course ``course_dir/student_build`` made afresh each time,
@@ -194,10 +210,12 @@ def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: 
     """
     changed = edited(release_dir, [notebook.name for notebook in notebooks])
     if changed and not force:
-        print("release/ holds files changed since `make student` wrote them, so nothing was written:\n  "
-              + "\n  ".join(_shown(path) for path in changed)
-              + "\nMove them away to keep your edits, or replace them with `make student FORCE=1`.",
-              file=sys.stderr)
+        print(
+            "release/ holds files changed since `make student` wrote them, so nothing was written:\n  "
+            + "\n  ".join(_shown(path) for path in changed)
+            + "\nMove them away to keep your edits, or replace them with `make student FORCE=1`.",
+            file=sys.stderr,
+        )
         return 1
     build = course_dir / STUDENT_BUILD
     if build.exists():
@@ -213,20 +231,23 @@ def make_student_versions(notebooks: list[Path], course_dir: Path, release_dir: 
             failures += 1
             continue
         student = nbformat.read(generated, as_version=4)
-        student.metadata.pop("widgets", None)   # stored widget state: views and images of the instructor's run
+        student.metadata.pop("widgets", None)  # stored widget state: views and images of the instructor's run
         nbformat.write(student, generated)
         problems = solution_leaks(nbformat.read(notebook, as_version=4), student)
         if problems:
-            print(f"{notebook.name}: student version NOT written, it would leak:\n  "
-                  + "\n  ".join(problems), file=sys.stderr)
+            print(
+                f"{notebook.name}: student version NOT written, it would leak:\n  " + "\n  ".join(problems),
+                file=sys.stderr,
+            )
             failures += 1
             continue
         shutil.copyfile(generated, release_dir / notebook.name)
         _remember(release_dir, notebook.name)
-        answers = sum(bool(cell.metadata.get("nbgrader", {}).get("solution"))
-                      for cell in student.cells)
-        print(f"{notebook.name}: {answers} answer cell(s) cleared, "
-              f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}")
+        answers = sum(bool(cell.metadata.get("nbgrader", {}).get("solution")) for cell in student.cells)
+        print(
+            f"{notebook.name}: {answers} answer cell(s) cleared, "
+            f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}"
+        )
     return 1 if failures else 0
 
 
@@ -239,8 +260,11 @@ def _remember(release_dir: Path, name: str) -> None:
 
 def _grade_ids(nb: nbformat.NotebookNode) -> list[str]:
     """grade_ids of the graded cells (tests and manually graded answers), in order."""
-    return [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("grade")]
+    return [
+        cell.metadata["nbgrader"]["grade_id"]
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    ]
 
 
 def _shown(path: Path) -> str:

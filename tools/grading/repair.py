@@ -21,7 +21,6 @@ and accidents are repaired and reported:
 from __future__ import annotations
 
 import ast
-import builtins
 import copy
 import json
 import re
@@ -32,17 +31,69 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from tools.grading.config import SHOWN_LINE_CHARS
 
-SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE)
-SUSPICIOUS_NAMES = {"globals", "vars", "__builtins__", "builtins", "get_ipython", "exec", "eval", "compile",
-                    "__import__", "setattr", "delattr", "breakpoint",
-                    # IPython's input and output history: the test cell being run, hidden tests included
-                    "In", "Out", "_ih", "_oh", "_i", "_ii", "_iii", "_dh"}
-SUSPICIOUS_ATTRIBUTES = {"__code__", "__globals__", "__builtins__", "__dict__", "f_globals", "f_locals", "f_back",
-                         "input_transformers_cleanup", "input_transformers_post", "ast_transformers",
-                         "set_custom_exc", "modules", "_getframe", "_exit", "excepthook", "user_ns"}
-SUSPICIOUS_MODULES = {"builtins", "ctypes", "gc", "inspect", "importlib", "subprocess", "signal", "IPython",
-                      "ipykernel", "jupyter_client", "zmq", "multiprocessing", "threading", "pty", "linecache",
-                      "traceback", "graded_calls"}
+SOLUTION = re.compile(
+    r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE
+)
+SUSPICIOUS_NAMES = {
+    "globals",
+    "vars",
+    "__builtins__",
+    "builtins",
+    "get_ipython",
+    "exec",
+    "eval",
+    "compile",
+    "__import__",
+    "setattr",
+    "delattr",
+    "breakpoint",
+    # IPython's input and output history: the test cell being run, hidden tests included
+    "In",
+    "Out",
+    "_ih",
+    "_oh",
+    "_i",
+    "_ii",
+    "_iii",
+    "_dh",
+}
+SUSPICIOUS_ATTRIBUTES = {
+    "__code__",
+    "__globals__",
+    "__builtins__",
+    "__dict__",
+    "f_globals",
+    "f_locals",
+    "f_back",
+    "input_transformers_cleanup",
+    "input_transformers_post",
+    "ast_transformers",
+    "set_custom_exc",
+    "modules",
+    "_getframe",
+    "_exit",
+    "excepthook",
+    "user_ns",
+}
+SUSPICIOUS_MODULES = {
+    "builtins",
+    "ctypes",
+    "gc",
+    "inspect",
+    "importlib",
+    "subprocess",
+    "signal",
+    "IPython",
+    "ipykernel",
+    "jupyter_client",
+    "zmq",
+    "multiprocessing",
+    "threading",
+    "pty",
+    "linecache",
+    "traceback",
+    "graded_calls",
+}
 EXIT_CALLS = {"exit", "quit"}
 
 
@@ -128,8 +179,11 @@ def _is_definition(node: ast.stmt) -> bool:
     if isinstance(node, ast.Assign | ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = node.value
-        return (value is not None and all(isinstance(t, ast.Name) for t in targets)
-                and not any(isinstance(n, ast.Call) for n in ast.walk(value)))
+        return (
+            value is not None
+            and all(isinstance(t, ast.Name) for t in targets)
+            and not any(isinstance(n, ast.Call) for n in ast.walk(value))
+        )
     return False
 
 
@@ -163,7 +217,9 @@ def test_names(course: nbformat.NotebookNode) -> set[str]:
                 tree = ast.parse(_python(cell.source))
             except SyntaxError:
                 continue
-            found |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            found |= {
+                n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
     return found
 
 
@@ -171,8 +227,11 @@ def _reads_test_names(tree: ast.AST, tested: set[str]) -> list[tuple[int, str]]:
     """(line, reason) for every name a test cell sets that the answer reads without setting it."""
     own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
     own |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    return [(n.lineno, f"reads `{n.id}`, which only a test cell sets") for n in ast.walk(tree)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in tested - own]
+    return [
+        (n.lineno, f"reads `{n.id}`, which only a test cell sets")
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in tested - own
+    ]
 
 
 def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
@@ -185,7 +244,9 @@ def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
         elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_ATTRIBUTES:
             found.append((line, f"uses `.{node.attr}`"))
         elif isinstance(node, ast.Import | ast.ImportFrom):
-            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            modules = (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            )
             for module in modules:
                 if module.split(".")[0] in SUSPICIOUS_MODULES:
                     found.append((line, f"imports `{module}`"))
@@ -206,15 +267,16 @@ def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
     return found
 
 
-def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset(),
-             tested: set[str] = frozenset()) -> tuple[str, list[str], list[str]]:
+def sanitize(
+    source: str, protected: set[str], checkers: set[str] = frozenset(), tested: set[str] = frozenset()
+) -> tuple[str, list[str], list[str]]:
     """``(code to run, removed statements, flags)`` for one answer: its definitions only.
     ``protected``: names the course imports; ``checkers``: those of them that check answers."""
     try:
         code = _python(source)
         tree = ast.parse(code)
     except SyntaxError:
-        return source, [], []   # it fails on its own, in its own cell
+        return source, [], []  # it fails on its own, in its own cell
     lines = code.splitlines()
     kept, removed, flags = [], [], []
     for node in tree.body:
@@ -226,16 +288,25 @@ def sanitize(source: str, protected: set[str], checkers: set[str] = frozenset(),
         else:
             removed.append(f"line {node.lineno}: `{first[:SHOWN_LINE_CHARS]}`")
             if rebound:
-                flags.append(f"line {node.lineno}: rebinds `{', '.join(sorted(rebound))}`, which the tests use")
-    outer_exits = {id(node.value) for node in tree.body
-                   if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-                   and ast.unparse(node.value.func) in EXIT_CALLS | {"sys.exit"}}
+                flags.append(
+                    f"line {node.lineno}: rebinds `{', '.join(sorted(rebound))}`, which the tests use"
+                )
+    outer_exits = {
+        id(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and ast.unparse(node.value.func) in EXIT_CALLS | {"sys.exit"}
+    }
     for line, reason in _suspicious(tree, protected) + _reads_test_names(tree, tested):
-        if "`get_ipython`" not in reason or "get_ipython" in source:   # magics become get_ipython() calls
+        if "`get_ipython`" not in reason or "get_ipython" in source:  # magics become get_ipython() calls
             flags.append(f"line {line}: {reason}")
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and id(node) not in outer_exits
-                and ast.unparse(node.func) in EXIT_CALLS | {"sys.exit", "os._exit", "os.kill"}):
+        if (
+            isinstance(node, ast.Call)
+            and id(node) not in outer_exits
+            and ast.unparse(node.func) in EXIT_CALLS | {"sys.exit", "os._exit", "os.kill"}
+        ):
             flags.append(f"line {node.lineno}: calls `{ast.unparse(node.func)}` inside the answer")
     return "\n".join(kept) if kept else "pass", removed, sorted(set(flags), key=flags.index)
 
@@ -249,7 +320,9 @@ def _defined_functions(source: str) -> set[str]:
 
 def answer_names(course: nbformat.NotebookNode) -> list[str]:
     """The functions the course's answer cells define (what a test may call)."""
-    return sorted({name for cell in course.cells if is_answer(cell) for name in _defined_functions(cell.source)})
+    return sorted(
+        {name for cell in course.cells if is_answer(cell) for name in _defined_functions(cell.source)}
+    )
 
 
 def answer_sources(repaired: nbformat.NotebookNode, course: nbformat.NotebookNode) -> dict[str, str]:
@@ -294,14 +367,17 @@ def _adopt_lost_answers(course, kinds: list[tuple], answer_notes: dict) -> None:
         for k, (kind, _, cell) in enumerate(kinds):
             if kind == "extra" and wanted & _defined_functions(cell.source):
                 kinds[k] = ("answer", answer, cell)
-                answer_notes[answer].append("answer found by the function it defines (its grade_id was renamed "
-                                            "or lost)")
+                answer_notes[answer].append(
+                    "answer found by the function it defines (its grade_id was renamed or lost)"
+                )
                 break
         else:
             answer_notes[answer].append("answer cell missing: graded as unanswered")
 
 
-def _answer_sources(kinds: list[tuple], tests: dict, repaired: Repaired, answer_notes: dict) -> tuple[dict, set]:
+def _answer_sources(
+    kinds: list[tuple], tests: dict, repaired: Repaired, answer_notes: dict
+) -> tuple[dict, set]:
     """Each answer's source (with the extra cells before it) and the tests the student kept."""
     found: dict[str, str] = {}
     order, pending, seen_tests = [], [], set()
@@ -311,14 +387,19 @@ def _answer_sources(kinds: list[tuple], tests: dict, repaired: Repaired, answer_
         elif kind == "test":
             seen_tests.add(grade_id)
             if cell.source.strip() != tests[grade_id].strip():
-                repaired.test_notes.setdefault(grade_id, []).append("edited test cell replaced by the course's")
+                repaired.test_notes.setdefault(grade_id, []).append(
+                    "edited test cell replaced by the course's"
+                )
         elif grade_id in found:
-            answer_notes[grade_id].append("a duplicate of this answer cell was ignored (the first copy is graded)")
+            answer_notes[grade_id].append(
+                "a duplicate of this answer cell was ignored (the first copy is graded)"
+            )
         else:
             found[grade_id] = "\n".join(pending + [cell.source])
             if pending:
-                answer_notes[grade_id].append(f"{len(pending)} extra cell(s) before it: their definitions run "
-                                              "with it")
+                answer_notes[grade_id].append(
+                    f"{len(pending)} extra cell(s) before it: their definitions run with it"
+                )
             pending = []
             order.append(grade_id)
     if order != [a for a in answer_notes if a in order]:
@@ -333,7 +414,9 @@ def _fill_in(course, repaired: Repaired, found: dict, seen_tests: set, answer_no
     protected, checkers = protected_names(course)
     tested = test_names(course)
     for cell in repaired.notebook.cells:
-        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[], execution_count=None)
+        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(
+            outputs=[], execution_count=None
+        )
         if is_answer(cell):
             grade_id = nbgrader(cell)["grade_id"]
             if grade_id not in found:
@@ -345,7 +428,8 @@ def _fill_in(course, repaired: Repaired, found: dict, seen_tests: set, answer_no
             repaired.flags += [f"{grade_id} {flag}" for flag in flags]
         elif is_test(cell) and nbgrader(cell)["grade_id"] not in seen_tests:
             repaired.test_notes.setdefault(nbgrader(cell)["grade_id"], []).append(
-                "test cell restored from the course version")
+                "test cell restored from the course version"
+            )
 
 
 def build(course: nbformat.NotebookNode, student: nbformat.NotebookNode) -> Repaired:

@@ -16,8 +16,8 @@ import json
 import os
 from pathlib import Path
 
-from tools.grading.results import CellResult, Result
 from tools.grading.errors import UsageError
+from tools.grading.results import CellResult, Result
 
 GRADE_COLUMNS = ["student", "notebook", "score", "max_score", "status", "seconds"]
 CELL_COLUMNS = ["student", "notebook", "grade_id", "score", "max_score", "outcome", "repair"]
@@ -41,28 +41,46 @@ def with_missing(results: list[Result], students: list[str], notebooks: list[str
                 rows.append(by_key[(student, notebook)])
             else:
                 model = template[notebook]
-                rows.append(Result(student, notebook, 0.0, model.max_score, "missing", 0.0,
-                                   [CellResult(c.grade_id, 0.0, c.max_score, "not submitted") for c in model.cells]))
+                rows.append(
+                    Result(
+                        student,
+                        notebook,
+                        0.0,
+                        model.max_score,
+                        "missing",
+                        0.0,
+                        [CellResult(c.grade_id, 0.0, c.max_score, "not submitted") for c in model.cells],
+                    )
+                )
     return rows
 
 
-def write_tables(results: list[Result], folder: Path, course_version: str, shard: str = "1/1") -> tuple[Path, Path]:
+def write_tables(
+    results: list[Result], folder: Path, course_version: str, shard: str = "1/1"
+) -> tuple[Path, Path]:
     """Write ``grades.csv``, ``grade_cells.csv`` and ``run.json`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     grades, cells = folder / "grades.csv", folder / "grade_cells.csv"
-    grade_rows = [[r.student, r.notebook, _num(r.score), _num(r.max_score), r.status, f"{r.seconds:.1f}"]
-                  for r in results]
-    cell_rows = [[r.student, r.notebook, c.grade_id, _num(c.score), _num(c.max_score), c.outcome, c.repair]
-                 for r in results for c in r.cells]
-    run = json.dumps({"course_version": course_version, "shard": shard,
-                      "students": sorted({r.student for r in results})}, indent=1)
+    grade_rows = [
+        [r.student, r.notebook, _num(r.score), _num(r.max_score), r.status, f"{r.seconds:.1f}"]
+        for r in results
+    ]
+    cell_rows = [
+        [r.student, r.notebook, c.grade_id, _num(c.score), _num(c.max_score), c.outcome, c.repair]
+        for r in results
+        for c in r.cells
+    ]
+    run = json.dumps(
+        {"course_version": course_version, "shard": shard, "students": sorted({r.student for r in results})},
+        indent=1,
+    )
     for path, header, rows in ((grades, GRADE_COLUMNS, grade_rows), (cells, CELL_COLUMNS, cell_rows)):
         partial = path.with_suffix(".csv.partial")
         with partial.open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
-        os.replace(partial, path)   # a run stopped half-way never leaves half a table
+        os.replace(partial, path)  # a run stopped half-way never leaves half a table
     (folder / "run.json").write_text(run)
     return grades, cells
 
@@ -74,18 +92,33 @@ def read_tables(folder: Path) -> tuple[str, list[Result]]:
         raise UsageError(f"{folder} holds no run.json: not the output folder of a grading run")
     version = json.loads(run.read_text())["course_version"]
     if not (folder / "grades.csv").is_file() or not (folder / "grade_cells.csv").is_file():
-        raise UsageError(f"{folder} holds a run.json but not both grades.csv and grade_cells.csv: an interrupted "
-                         "run? Move it away or choose another OUT")
+        raise UsageError(
+            f"{folder} holds a run.json but not both grades.csv and grade_cells.csv: an interrupted "
+            "run? Move it away or choose another OUT"
+        )
     with (folder / "grades.csv").open(newline="") as handle:
-        results = {(row["student"], row["notebook"]): Result(row["student"], row["notebook"], float(row["score"]),
-                                                            float(row["max_score"]), row["status"],
-                                                            float(row["seconds"]))
-                   for row in csv.DictReader(handle)}
+        results = {
+            (row["student"], row["notebook"]): Result(
+                row["student"],
+                row["notebook"],
+                float(row["score"]),
+                float(row["max_score"]),
+                row["status"],
+                float(row["seconds"]),
+            )
+            for row in csv.DictReader(handle)
+        }
     with (folder / "grade_cells.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             results[(row["student"], row["notebook"])].cells.append(
-                CellResult(row["grade_id"], float(row["score"]), float(row["max_score"]), row["outcome"],
-                           row["repair"]))
+                CellResult(
+                    row["grade_id"],
+                    float(row["score"]),
+                    float(row["max_score"]),
+                    row["outcome"],
+                    row["repair"],
+                )
+            )
     return version, list(results.values())
 
 
@@ -103,13 +136,17 @@ def merge(shards: list[Path], target: Path, notebooks: list[str]) -> tuple[Path,
             if r.status == "missing":
                 continue
             if (r.student, r.notebook) in seen:
-                raise UsageError(f"{r.student}'s {r.notebook} is graded in two shards: shards must not overlap")
+                raise UsageError(
+                    f"{r.student}'s {r.notebook} is graded in two shards: shards must not overlap"
+                )
             seen.add((r.student, r.notebook))
             results.append(r)
     if len(versions) > 1:
         listing = "; ".join(f"{v}: {', '.join(folders)}" for v, folders in versions.items())
-        raise UsageError(f"the shards were graded against different course versions ({listing}): "
-                         "grade every shard from the same commit")
+        raise UsageError(
+            f"the shards were graded against different course versions ({listing}): "
+            "grade every shard from the same commit"
+        )
     order = notebooks + sorted({r.notebook for r in results} - set(notebooks))
     return write_tables(with_missing(results, students, order), target, next(iter(versions)), "merged")
 
@@ -120,12 +157,16 @@ def earlier_results(folder: Path, course_version: str) -> list[Result]:
     version, or the folder holds files of a run but no complete tables."""
     if not (folder / "run.json").exists():
         if (folder / "grades.csv").exists():
-            raise UsageError(f"{folder} holds a grades.csv but no run.json: move it away or choose another OUT")
+            raise UsageError(
+                f"{folder} holds a grades.csv but no run.json: move it away or choose another OUT"
+            )
         return []
     version, rows = read_tables(folder)
     if version != course_version:
-        raise UsageError(f"{folder} holds grades computed against course version {version}, not this one "
-                         f"({course_version}): choose another OUT, or move that folder away to grade afresh")
+        raise UsageError(
+            f"{folder} holds grades computed against course version {version}, not this one "
+            f"({course_version}): choose another OUT, or move that folder away to grade afresh"
+        )
     return [r for r in rows if r.status != "missing"]
 
 
@@ -142,6 +183,8 @@ def summary(results: list[Result]) -> str:
     for r in results:
         lost = [f"{c.grade_id} ({c.outcome})" for c in r.cells if c.score < c.max_score]
         note = "" if r.status == "graded" else f"  [{r.status}]"
-        lines.append(f"{r.notebook}  {r.student:<{width}}  {_num(r.score):>5} / {_num(r.max_score):<5}{note}"
-                     + (f"  lost: {', '.join(lost)}" if lost else ""))
+        lines.append(
+            f"{r.notebook}  {r.student:<{width}}  {_num(r.score):>5} / {_num(r.max_score):<5}{note}"
+            + (f"  lost: {', '.join(lost)}" if lost else "")
+        )
     return "\n".join(lines)

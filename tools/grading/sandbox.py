@@ -5,12 +5,13 @@ The sandbox's file system starts **empty**. Mounted into it, read-only, is only 
 kernel needs: the system's ``/usr`` (libraries, fonts), the Python installation and the
 course's environment (``.venv``), ``helpers/``, the verified data, and the grader's
 in-kernel module (``tools/grading/in_kernel``). The kernel's working folder (its home, and
-``TMPDIR`` inside it) is a private tmpfs with a size cap; everything else is read-only; the only host folder it can write is its own scratch folder, which
-holds the connection file and the unix sockets the grader talks through. Nothing else of
-the disk is there: no ``.git``, no ``notebooks/``, no other submission, no earlier run, no
-home folder. Network, process ids, IPC and the user are unshared; the environment is
-cleared but for a short list. ``helpers`` is imported from the grader's own repository
-(``PYTHONPATH``), whatever repository the environment was installed from.
+``TMPDIR`` inside it) is a private tmpfs with a size cap; everything else is read-only; the
+only host folder it can write is its own scratch folder, which holds the connection file
+and the unix sockets the grader talks through. Nothing else of the disk is there: no
+``.git``, no ``notebooks/``, no other submission, no earlier run, no home folder. Network,
+process ids, IPC and the user are unshared; the environment is cleared but for a short list.
+``helpers`` is imported from the grader's own repository (``PYTHONPATH``), whatever
+repository the environment was installed from.
 
 Limits (``Limits``): the kernel is started by ``tools/grading/launch.py``, which puts it in
 a fresh cgroup where the machine lets us create one (``pids.max`` for processes,
@@ -39,8 +40,8 @@ TOOL = "bwrap"
 # environment variables passed into the sandbox (everything else is cleared)
 PASSED_ENV = ("LANG", "LC_ALL", "RNN_COURSE_DATA_MIRROR", "RNN_COURSE_DATA_DIR")
 KERNEL_NAME = "course-grading"
-SANDBOX_UID = 1000          # the unprivileged user the kernel runs as inside the sandbox
-HOME = "/home/student"      # the kernel's private, size-capped working folder
+SANDBOX_UID = 1000  # the unprivileged user the kernel runs as inside the sandbox
+HOME = "/home/student"  # the kernel's private, size-capped working folder
 IN_KERNEL_MOUNT = "/opt/course-grading"
 LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
@@ -62,10 +63,15 @@ def problem() -> str | None:
     """``None`` when bubblewrap is installed and works here, else what is wrong."""
     tool = shutil.which(TOOL)
     if tool is None:
-        return ("bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: "
-                "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)")
-    probe = subprocess.run([tool, *_root_mounts(), "--unshare-all", "--die-with-parent", "--", sys.executable,
-                            "-c", "pass"], capture_output=True, text=True)
+        return (
+            "bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: "
+            "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)"
+        )
+    probe = subprocess.run(
+        [tool, *_root_mounts(), "--unshare-all", "--die-with-parent", "--", sys.executable, "-c", "pass"],
+        capture_output=True,
+        text=True,
+    )
     if probe.returncode != 0:
         return f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()}"
     return None
@@ -99,19 +105,45 @@ def data_folders() -> list[Path]:
     return [folder.resolve() for folder in folders if folder.is_dir()]
 
 
-def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits,
-            shared: tuple[Path, ...] = ()) -> list[str]:
+def command(
+    argv: list[str], scratch: Path, env: dict[str, str], limits: Limits, shared: tuple[Path, ...] = ()
+) -> list[str]:
     """``argv`` in bubblewrap on an empty root (see the module's doc); ``scratch`` is the
     only writable host folder, ``shared`` files it may read, ``env`` the whole environment
     (plus ``PASSED_ENV``)."""
     # the writable tmpfs first: what is mounted later lands on top of it
-    args = [shutil.which(TOOL) or TOOL, "--unshare-all", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-            "--die-with-parent", "--new-session", "--size", str(limits.scratch), "--tmpfs", HOME,
-            "--dir", f"{HOME}/.tmp", *_root_mounts()]
+    args = [
+        shutil.which(TOOL) or TOOL,
+        "--unshare-all",
+        "--uid",
+        str(SANDBOX_UID),
+        "--gid",
+        str(SANDBOX_UID),
+        "--die-with-parent",
+        "--new-session",
+        "--size",
+        str(limits.scratch),
+        "--tmpfs",
+        HOME,
+        "--dir",
+        f"{HOME}/.tmp",
+        *_root_mounts(),
+    ]
     for folder in [HELPERS, *data_folders(), *shared]:
         args += ["--ro-bind", str(folder), str(folder)]
-    args += ["--ro-bind", str(IN_KERNEL), IN_KERNEL_MOUNT, "--bind", str(scratch), str(scratch),
-             "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
+    args += [
+        "--ro-bind",
+        str(IN_KERNEL),
+        IN_KERNEL_MOUNT,
+        "--bind",
+        str(scratch),
+        str(scratch),
+        "--remount-ro",
+        "/",
+        "--chdir",
+        HOME,
+        "--clearenv",
+    ]
     for name in PASSED_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]
@@ -122,30 +154,65 @@ def command(argv: list[str], scratch: Path, env: dict[str, str], limits: Limits,
 
 def sandbox_env(env: dict[str, str]) -> dict[str, str]:
     """``env`` plus what every sandboxed kernel needs (its home, temporary folder, path)."""
-    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "TMPDIR": f"{HOME}/.tmp",
-            "MPLCONFIGDIR": f"{HOME}/.matplotlib", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
-            "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{HELPERS.parent}", "RNN_COURSE_OUTPUTS": f"{HOME}/outputs", **env}
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": HOME,
+        "TMPDIR": f"{HOME}/.tmp",
+        "MPLCONFIGDIR": f"{HOME}/.matplotlib",
+        "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
+        "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{HELPERS.parent}",
+        "RNN_COURSE_OUTPUTS": f"{HOME}/outputs",
+        **env,
+    }
 
 
-def kernel_spec(spec_dir: Path, scratch: Path, env: dict[str, str], limits: Limits, group: str,
-                sandboxed: bool = True, shared: tuple[Path, ...] = ()) -> Path:
+def kernel_spec(
+    spec_dir: Path,
+    scratch: Path,
+    env: dict[str, str],
+    limits: Limits,
+    group: str,
+    sandboxed: bool = True,
+    shared: tuple[Path, ...] = (),
+) -> Path:
     """Write a Jupyter kernelspec ``KERNEL_NAME`` into ``spec_dir`` whose kernel runs this
     Python's ipykernel in the sandbox (or, ``sandboxed=False``, without one), started by
     the launcher in cgroup ``group`` with ``limits``; returns the folder that holds it."""
-    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-              "--IPKernelApp.log_level=ERROR"]
-    launch = [sys.executable, "-I", str(LAUNCHER), "--group", group, "--processes", str(limits.processes),
-              "--memory", str(limits.memory), "--cpu-seconds", str(limits.cpu_seconds),
-              "--file-size", str(limits.file_size), "--"]
+    kernel = [
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+        "--IPKernelApp.log_level=ERROR",
+    ]
+    launch = [
+        sys.executable,
+        "-I",
+        str(LAUNCHER),
+        "--group",
+        group,
+        "--processes",
+        str(limits.processes),
+        "--memory",
+        str(limits.memory),
+        "--cpu-seconds",
+        str(limits.cpu_seconds),
+        "--file-size",
+        str(limits.file_size),
+        "--",
+    ]
     folder = spec_dir / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
     if sandboxed:
         spec = {"argv": launch + command(kernel, scratch, sandbox_env(env), limits, shared)}
     else:
-        spec = {"argv": launch + kernel, "env": dict(env, PYTHONPATH=f"{IN_KERNEL}:{HELPERS.parent}",
-                                                     RNN_COURSE_OUTPUTS=str(scratch / "outputs"))}
+        spec = {
+            "argv": launch + kernel,
+            "env": dict(
+                env, PYTHONPATH=f"{IN_KERNEL}:{HELPERS.parent}", RNN_COURSE_OUTPUTS=str(scratch / "outputs")
+            ),
+        }
     spec.update(display_name="course grading", language="python")
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
     return spec_dir
-
-

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+
 def scratch_folder(grade_output: str) -> str:
     """The scratch folder a ``grade`` command's output names (``scratch folder (removed): ...``)."""
-    return next(line.split(": ", 1)[1] for line in grade_output.splitlines()
-                if line.startswith("scratch folder (removed): "))
+    return next(
+        line.split(": ", 1)[1]
+        for line in grade_output.splitlines()
+        if line.startswith("scratch folder (removed): ")
+    )
 
 
 def grading_processes(*markers: str) -> tuple[int, int]:

@@ -29,11 +29,11 @@ import numpy as np
 from IPython.display import display
 
 MIME = "application/vnd.rnn-course.call+json"
-MAX_ARRAY_BYTES = 64 << 20   # a larger array is not recorded (the test then fails, saying why)
-MAX_DEPTH = 6                # nesting of tuples, lists and dicts recorded
-MESSAGE_CHARS = 2000         # characters of an exception's message kept
+MAX_ARRAY_BYTES = 64 << 20  # a larger array is not recorded (the test then fails, saying why)
+MAX_DEPTH = 6  # nesting of tuples, lists and dicts recorded
+MESSAGE_CHARS = 2000  # characters of an exception's message kept
 _saved: dict[str, object] = {}
-_active: list[str] = []      # the recorded call under way, if any
+_active: list[str] = []  # the recorded call under way, if any
 
 
 class Unrecordable(Exception):
@@ -60,15 +60,25 @@ def encode(value, depth: int = 0):
     if isinstance(value, complex):
         return {"complex": [value.real, value.imag]}
     if _is_tensor(value):
-        return {"tensor": encode(value.detach().cpu().numpy(), depth + 1),
-                "requires_grad": bool(value.requires_grad)}
+        return {
+            "tensor": encode(value.detach().cpu().numpy(), depth + 1),
+            "requires_grad": bool(value.requires_grad),
+        }
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biufc" or value.dtype.hasobject:
             raise Unrecordable(f"an array of dtype {value.dtype}")
         if value.nbytes > MAX_ARRAY_BYTES:
-            raise Unrecordable(f"an array of {value.nbytes:,} bytes (at most {MAX_ARRAY_BYTES:,} are recorded)")
-        raw = value if value.flags.c_contiguous else value.copy(order="C")   # (ascontiguousarray makes 0-d 1-d)
-        return {"array": base64.b64encode(raw.tobytes()).decode(), "dtype": raw.dtype.str, "shape": list(raw.shape)}
+            raise Unrecordable(
+                f"an array of {value.nbytes:,} bytes (at most {MAX_ARRAY_BYTES:,} are recorded)"
+            )
+        raw = (
+            value if value.flags.c_contiguous else value.copy(order="C")
+        )  # (ascontiguousarray makes 0-d 1-d)
+        return {
+            "array": base64.b64encode(raw.tobytes()).decode(),
+            "dtype": raw.dtype.str,
+            "shape": list(raw.shape),
+        }
     if isinstance(value, tuple | list):
         return {type(value).__name__: [encode(item, depth + 1) for item in value]}
     if isinstance(value, dict):
@@ -101,7 +111,7 @@ def decode(data):
 
 
 def _torch_module():
-    import torch   # deferred: the kernel pays for torch only when an answer returns tensors
+    import torch  # deferred: the kernel pays for torch only when an answer returns tensors
 
     return torch
 
@@ -125,7 +135,9 @@ def describe(value, depth: int = 0) -> str:
 
 def signature(args: tuple, kwargs: dict) -> str:
     """``(array(3, 2), float, scale=float)``: what a call received, to tell two runs apart."""
-    return "(" + ", ".join([describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]) + ")"
+    return (
+        "(" + ", ".join([describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in kwargs.items()]) + ")"
+    )
 
 
 def _leaves(value, path=(), depth: int = 0):
@@ -174,6 +186,7 @@ def _emit(entry: dict) -> None:
 def _recorder(name: str, function, test_id: str, counter):
     """``function`` wrapped to emit a record of every call a test makes (an answer calling
     another answer inside is not a call of the test's: not recorded)."""
+
     def recorded(*args, **kwargs):
         if _active:
             return function(*args, **kwargs)
@@ -186,8 +199,7 @@ def _recorder(name: str, function, test_id: str, counter):
     def _recorded_call(args, kwargs):
         arguments = {"args": args, "kwargs": kwargs}
         before = [(path, np.array(_numpy(leaf), copy=True)) for path, leaf in _leaves(arguments)]
-        entry = {"test": test_id, "name": name, "call": next(counter),
-                 "inputs": signature(args, kwargs)}
+        entry = {"test": test_id, "name": name, "call": next(counter), "inputs": signature(args, kwargs)}
         try:
             result = function(*args, **kwargs)
         except Exception as error:
@@ -196,15 +208,28 @@ def _recorder(name: str, function, test_id: str, counter):
             raise
         try:
             entry["result"] = encode(result)
-        except Exception as problem:   # Unrecordable, or a value numpy cannot read (a bfloat16 tensor)
-            entry["unrecordable"] = str(problem) if isinstance(problem, Unrecordable) else (
-                f"a {type(result).__qualname__} that could not be read ({type(problem).__name__}: {problem})")
+        except Exception as problem:  # Unrecordable, or a value numpy cannot read (a bfloat16 tensor)
+            entry["unrecordable"] = (
+                str(problem)
+                if isinstance(problem, Unrecordable)
+                else (
+                    f"a {type(result).__qualname__} that could not be read "
+                    f"({type(problem).__name__}: {problem})"
+                )
+            )
         inputs = dict(_leaves(arguments))
-        entry["mutated"] = [[list(path), encode(np.array(_numpy(inputs[path])))] for path, old in before
-                            if _numpy(inputs[path]).shape != old.shape
-                            or not np.array_equal(_numpy(inputs[path]), old, equal_nan=True)]
-        entry["aliases"] = [[list(rpath), list(apath), kind] for rpath, r in _leaves(result)
-                            for apath, a in inputs.items() if (kind := _shares(r, a))]
+        entry["mutated"] = [
+            [list(path), encode(np.array(_numpy(inputs[path])))]
+            for path, old in before
+            if _numpy(inputs[path]).shape != old.shape
+            or not np.array_equal(_numpy(inputs[path]), old, equal_nan=True)
+        ]
+        entry["aliases"] = [
+            [list(rpath), list(apath), kind]
+            for rpath, r in _leaves(result)
+            for apath, a in inputs.items()
+            if (kind := _shares(r, a))
+        ]
         _emit(entry)
         return result
 
@@ -224,8 +249,14 @@ def record(test_id: str, namespace: dict, names: list[str]) -> None:
     """Student's kernel, before a test cell: wrap the student's functions ``names``;
     ``check_own_work`` is judged by the verdict kernel from the answer's source."""
     counter = itertools.count()
-    _swap(namespace, {name: _recorder(name, namespace[name], test_id, counter)
-                      for name in names if callable(namespace.get(name))})
+    _swap(
+        namespace,
+        {
+            name: _recorder(name, namespace[name], test_id, counter)
+            for name in names
+            if callable(namespace.get(name))
+        },
+    )
     _swap(namespace, {"check_own_work": lambda *args, **kwargs: None})
 
 
@@ -247,7 +278,7 @@ def _replaced(value, path, new):
         return new
     key, rest = path[0], path[1:]
     if isinstance(value, tuple):
-        return value[:key] + (_replaced(value[key], rest, new),) + value[key + 1:]
+        return value[:key] + (_replaced(value[key], rest, new),) + value[key + 1 :]
     value[key] = _replaced(value[key], rest, new)
     return value
 
@@ -261,11 +292,13 @@ def _answer(entry: dict, arguments: dict):
     if "raised" in entry:
         kind = getattr(builtins, str(entry["raised"]["type"]), None)
         if not (isinstance(kind, type) and issubclass(kind, Exception)):
-            kind = Exception   # a record names a class: never anything else that is callable
+            kind = Exception  # a record names a class: never anything else that is callable
         raise kind(str(entry["raised"]["message"]))
     if "unrecordable" in entry:
-        raise TypeError(f"{entry['name']} returned {entry['unrecordable']}, which the grader cannot check: "
-                        "return numbers, arrays, tuples, lists or dicts")
+        raise TypeError(
+            f"{entry['name']} returned {entry['unrecordable']}, which the grader cannot check: "
+            "return numbers, arrays, tuples, lists or dicts"
+        )
     result = decode(entry["result"])
     for rpath, apath, kind in entry.get("aliases", []):
         source = _at(arguments, apath)
@@ -278,6 +311,7 @@ def _answer(entry: dict, arguments: dict):
 
 def _proxy(name: str, queue: list, outcome: str, source: str, namespace: dict):
     """A stand-in for the student's ``name`` that answers from ``queue``."""
+
     def replayed(*args, **kwargs):
         if not queue:
             raise AssertionError(f"{name} gave no answer for this call in your kernel ({outcome})")
@@ -287,7 +321,8 @@ def _proxy(name: str, queue: list, outcome: str, source: str, namespace: dict):
             raise AssertionError(
                 f"the test called {name}{here}, but in your kernel the call in this place was "
                 f"{entry['name']}{entry['inputs']}: does your code change a variable the notebook "
-                "defines, or a random state?")
+                "defines, or a random state?"
+            )
         return _answer(entry, {"args": list(args), "kwargs": kwargs})
 
     replayed.__name__ = replayed.__qualname__ = name
