@@ -1262,21 +1262,21 @@ for label, temperature, expect in [
     )
 add("optim.cosine_factor", "done a string", lambda: optim.cosine_factor("half", 1), TypeError, "done")
 add("optim.cosine_factor", "total 0", lambda: optim.cosine_factor(0.5, 0), ValueError, "total")
-for label, kwargs, names in [
-    ("temperature 0", {"temperature": 0}, "temperature"),
-    ("temperature NaN", {"temperature": float("nan")}, "temperature"),
-    ("temperature a string", {"temperature": "1"}, "temperature"),
-    ("top_k 0", {"top_k": 0}, "top_k"),
-    ("top_k True", {"top_k": True}, "top_k"),
-    ("top_p 0", {"top_p": 0.0}, "top_p"),
-    ("top_p 1.01", {"top_p": 1.01}, "top_p"),
+for label, kwargs, expect, names in [
+    ("temperature 0", {"temperature": 0}, ValueError, "temperature"),
+    ("temperature NaN", {"temperature": float("nan")}, ValueError, "temperature"),
+    ("temperature a string", {"temperature": "1"}, TypeError, "temperature"),
+    ("top_k 0", {"top_k": 0}, ValueError, "top_k"),
+    ("top_k True", {"top_k": True}, ValueError, "top_k"),
+    ("top_p 0", {"top_p": 0.0}, ValueError, "top_p"),
+    ("top_p 1.01", {"top_p": 1.01}, ValueError, "top_p"),
 ]:
     add("generation.check_options", label, lambda kw=kwargs: generation.check_options(**{
-        "temperature": 1.0, "top_k": None, "top_p": None, **kw}), ValueError, names)
+        "temperature": 1.0, "top_k": None, "top_p": None, **kw}), expect, names)
     add("generation.next_token_probs", label, lambda kw=kwargs: generation.next_token_probs([0.0, 1.0], **kw),
-        ValueError, names)
+        expect, names)
     add("generation.generate", label, lambda kw=kwargs: generation.generate(
-        lambda tok, h: (PROBS, h), [0], 2, rng=np.random.default_rng(0), **kw), ValueError, names)
+        lambda tok, h: (PROBS, h), [0], 2, rng=np.random.default_rng(0), **kw), expect, names)
 add_array_cases(
     "generation.next_token_probs",
     "logits",
@@ -1339,6 +1339,7 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "recurrent.backward_start": "called by every backward; its rows are the backward rows",
     "recurrent.check_params": "srn/lstm/gru.check_params call it; their rows are its rows",
     "recurrent.last_state": "the caches' h_last, on a cache forward made",
+    "recurrent.forward_start": "srn/gru.forward call it; their rows are its rows",
     "recurrent.input_projection": "internal arithmetic on arrays check_inputs/check_params already checked",
     "recurrent.input_weight_gradient": "internal arithmetic, as above",
     "recurrent.output_layer": "internal arithmetic, as above",

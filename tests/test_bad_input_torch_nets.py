@@ -67,6 +67,14 @@ for label, value, expect, names in [
     ("ids out of range", torch.full((1, 2), 9), ValueError, "ids must lie in [0, 4)"),
 ]:
     add("char_lm.CharLM.forward", label, lambda v=value: char_model()(v), expect, names)
+for label, model, vocab, expect, names in [
+    ("model None", None, None, TypeError, "model"),
+    ("vocab a list", "model", ["a"], TypeError, "vocab"),
+    ("vocab of another size", "model", "small", ValueError, "vocab has 2 tokens"),
+]:
+    add("char_lm.check_model_and_vocab", label, lambda m=model, v=vocab: char_lm.check_model_and_vocab(
+        char_model() if m == "model" else m, text.Vocabulary(["a", "b"]) if v == "small" else v),
+        expect, names)
 add("char_lm.count_parameters", "a dict", lambda: char_lm.count_parameters({}), TypeError, "model")
 for label, args, expect, names in [
     ("text bytes", (b"abc",), TypeError, "text"),

@@ -50,18 +50,19 @@ def test_top_p_keeps_the_smallest_set_reaching_p():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"temperature": 0.0}, "temperature must be a number > 0"),
-        ({"temperature": -1.0}, "temperature must be a number > 0"),
-        ({"temperature": "hot"}, "temperature must be a number > 0"),
-        ({"top_k": 0}, "top_k must be an integer >= 1"),
-        ({"top_k": 2.5}, "top_k must be an integer >= 1"),
-        ({"top_p": 0.0}, r"top_p must be a number in \(0, 1\]"),
+        ({"temperature": 0.0}, "temperature must be a positive finite number"),
+        ({"temperature": -1.0}, "temperature must be a positive finite number"),
+        ({"top_k": 0}, "top_k must be a positive integer"),
+        ({"top_k": 2.5}, "top_k must be a positive integer"),
+        ({"top_p": 0.0}, "top_p must be a positive finite number"),
         ({"top_p": 1.5}, r"top_p must be a number in \(0, 1\]"),
     ],
 )
 def test_bad_options_get_clear_errors(options, message):
     with pytest.raises(ValueError, match=message):
         next_token_probs(LOGITS, **options)
+    with pytest.raises(TypeError, match="temperature must be a positive number, got a str"):
+        next_token_probs(LOGITS, temperature="hot")
 
 
 def test_choose_is_greedy_without_a_generator_and_draws_with_one():

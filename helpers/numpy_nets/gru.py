@@ -107,11 +107,8 @@ def gru_step(x, h_prev, params):
 def forward(params, inputs, h0=None) -> GRUCache:
     """Run the GRU over a batch: ``inputs`` ids ``(N, T)`` or vectors ``(N, T, M)``; ``h0``
     ``(N, H)`` or ``(H,)`` (default zeros)."""
-    m, h, _ = check_params(params)
-    inputs = recurrent.check_inputs(inputs, m)
-    n, t_len = inputs.shape[:2]
-    dtype = params["W"].dtype
-    h0 = recurrent.initial_state(h0, n, h, dtype, "h0")
+    inputs, h0 = recurrent.forward_start(params, inputs, h0, check_params(params))
+    (n, t_len), h, dtype = inputs.shape[:2], h0.shape[1], h0.dtype
     gates = recurrent.input_projection(params["U"], params["b"], inputs)
     hn = np.empty((n, t_len, h), dtype=dtype)
     hidden = np.empty((n, t_len, h), dtype=dtype)

@@ -100,6 +100,13 @@ def input_weight_gradient(d_a: np.ndarray, inputs: np.ndarray, n_inputs: int) ->
     return flat.T @ inputs.reshape(n * t_len, -1).astype(d_a.dtype, copy=False)
 
 
+def forward_start(params, inputs, h0, sizes: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A forward pass's checked ``inputs`` and its initial state ``h0`` ``(N, H)`` in the
+    parameters' dtype, for a network of ``sizes = (M, H, K)``."""
+    inputs = check_inputs(inputs, sizes[0])
+    return inputs, initial_state(h0, inputs.shape[0], sizes[1], params["W"].dtype, "h0")
+
+
 def initial_state(s0, n: int, n_hidden: int, dtype, name: str) -> np.ndarray:
     """The starting state ``(N, H)``: zeros for ``None``; a ``(H,)`` vector is shared by all
     sequences."""

@@ -124,11 +124,8 @@ def forward(params, inputs, h0=None) -> SRNCache:
     matrix product over all ``N T`` steps; only the recurrence ``h<t> = tanh(a<t>)``
     loops over ``t``.
     """
-    n_inputs, n_hidden, _ = check_params(params)
-    inputs = recurrent.check_inputs(inputs, n_inputs)
-    n, t_len = inputs.shape[:2]
-    dtype = params["W"].dtype
-    h0 = recurrent.initial_state(h0, n, n_hidden, dtype, "h0")
+    inputs, h0 = recurrent.forward_start(params, inputs, h0, check_params(params))
+    (n, t_len), n_hidden, dtype = inputs.shape[:2], h0.shape[1], h0.dtype
     # a<t> without the recurrent term, for every step at once: b + U x<t>
     hidden = recurrent.input_projection(params["U"], params["b"], inputs)
     w_t = params["W"].T

@@ -25,7 +25,6 @@ from helpers.validation import (
     as_index_array,
     require_callable,
     require_generator,
-    require_positive_float,
     require_positive_int,
 )
 
@@ -98,12 +97,9 @@ def train_on_task(module, params, lag: int, steps: int, rng: np.random.Generator
     full). Returns the mean cost per sequence of each step."""
     steps = require_positive_int(steps, "steps")
     batch = require_positive_int(batch, "batch")
-    lr = require_positive_float(lr, "lr")
     lag = _require_lag(lag)
-    if max_norm is not None:
-        max_norm = require_positive_float(max_norm, "max_norm")
     n_symbols = _task_sizes(module, params)
-    optimizer = optim.Adam(params, lr=lr)
+    optimizer = optim.Adam(params, lr=lr)   # checks lr; clip_gradients checks max_norm
     losses = []
     for _ in range(steps):
         data = first_symbol_batch(batch, lag, rng, n_symbols, noise)
