@@ -12,10 +12,10 @@ from helpers.validation import as_index_array
 
 
 def pad_sequences(sequences, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``(ids, lengths)``: ``ids`` int64 ``(B, T_max)``, row ``b`` holding sequence ``b``
-    followed by ``pad_id`` up to the longest length ``T_max``; ``lengths`` int64 ``(B,)``.
+    """``(ids, lengths)``: ``ids`` int64 ``(N, T_max)``, row ``n`` holding sequence ``n``
+    followed by ``pad_id`` up to the longest length ``T_max``; ``lengths`` int64 ``(N,)``.
 
-    ``sequences``: a list of ``B >= 1`` non-empty sequences of integer ids (lists or 1-D
+    ``sequences``: a list of ``N >= 1`` non-empty sequences of integer ids (lists or 1-D
     arrays)."""
     if isinstance(pad_id, bool) or not isinstance(pad_id, numbers.Integral) or pad_id < 0:
         raise ValueError(f"pad_id must be an integer >= 0, got {pad_id!r}")
@@ -37,7 +37,7 @@ def pad_sequences(sequences, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def padding_mask(lengths, max_len: int | None = None) -> np.ndarray:
-    """Boolean ``(B, T)`` mask, True where a real element is and False on padding;
+    """Boolean ``(N, T)`` mask, True where a real element is and False on padding;
     ``T`` is ``max_len`` or the largest length."""
     lengths = as_index_array(lengths, "lengths", np.iinfo(np.int64).max, (None,))
     if lengths.size == 0:
