@@ -1,8 +1,10 @@
 """Shared code for the recurrent neural networks course, in layers (see helpers/README.md):
 ``validation`` under ``data`` under ``numpy_nets`` under ``torch_nets`` under ``notebook``.
-``setup_notebook`` is re-exported here because every notebook calls it first."""
+``from helpers import setup_notebook`` works because every notebook calls it first."""
 
-from helpers.notebook.setup import setup_notebook
+def __getattr__(name: str):
+    if name == "setup_notebook":   # imported on first use: the data and numpy layers never load torch
+        from helpers.notebook.setup import setup_notebook
 
-__all__ = ["setup_notebook"]
-__version__ = "0.1.0"
+        return setup_notebook
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")

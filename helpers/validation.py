@@ -185,6 +185,19 @@ def require_positive_int(value, name: str) -> int:
     return int(value)
 
 
+def require_int_in(value, name: str, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an int: ``TypeError`` for a non-number, ``ValueError`` unless it
+    is a whole number in ``[low, high)`` (``>= low`` when ``high`` is None)."""
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an integer, got {_describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not (
+            low <= value and (high is None or value < high)):
+        what = (f"an integer in [{low}, {high})" if high is not None else
+                "a non-negative integer" if low == 0 else f"an integer >= {low}")
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return int(value)
+
+
 def require_dropout(value, name: str = "dropout") -> float:
     """Return ``value`` as a float: ``TypeError`` for a non-number, ``ValueError`` unless it
     is a number in ``[0, 1)`` (a dropout probability)."""

@@ -26,13 +26,13 @@ def test_activation_curve_lecture_values():
 def test_activation_curve_bad_input():
     with pytest.raises(ValueError, match="unknown activation 'relu'"):
         activation_curve("relu")
-    with pytest.raises(ValueError, match="need v_min < v_max, got v_min=2, v_max=1"):
+    with pytest.raises(ValueError, match="need v_min < v_max, got v_min=2.0, v_max=1.0"):
         activation_curve("tanh", 2, 1)
     with pytest.raises(ValueError, match="v_max must be finite"):
         activation_curve("tanh", 0.0, float("inf"))
     with pytest.raises(TypeError, match="v_min must be a real number"):
         activation_curve("tanh", "0", 1.0)
-    with pytest.raises(ValueError, match="n must be at least 2"):
+    with pytest.raises(ValueError, match=r"n \(points, at least 2\) must be an integer >= 2, got 1"):
         activation_curve("tanh", 0.0, 1.0, 1)
 
 
@@ -77,3 +77,16 @@ def test_widget_shells_build_and_react(monkeypatch):
     box = temperature_explorer([1.0, 0.0, -1.0], ["a", "b", "c"], temperature=2.0)
     box.children[0].value = 0.5
     assert box.children[0].description == "temperature" and len(shown) == 5
+
+
+def test_a_value_outside_a_slider_s_range_widens_the_range(monkeypatch):
+    """What the widget shows is what was asked for: a slider never clamps the value given."""
+    from helpers.notebook.widgets import neuron_explorer, neuron_readout, spectral_radius_explorer
+
+    monkeypatch.setattr("matplotlib.pyplot.show", lambda *a, **k: None)
+    slider, readout = neuron_explorer(100.0).children
+    assert slider.value == 100.0 and slider.max >= 100.0 and readout.value == neuron_readout(100.0)
+    assert temperature_explorer([1.0, 0.0], ["a", "b"], temperature=100.0).children[0].value == 100.0
+    assert temperature_explorer([1.0, 0.0], ["a", "b"], temperature=0.01).children[0].value == 0.01
+    assert activation_explorer("tanh", (-20.0, 30.0)).children[0].children[1].value == (-20.0, 30.0)
+    assert spectral_radius_explorer(5.0, n_steps=5).children[0].children[0].value == 5.0

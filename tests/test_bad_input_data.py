@@ -168,7 +168,7 @@ for label, kwargs, expect, names in [
     ("n_test too big", {"n_test": 5000}, ValueError, "n_test"),
     ("n_test string", {"n_test": "5"}, TypeError, "n_test"),
     ("seed negative", {"seed": -1}, ValueError, "seed"),
-    ("seed None", {"seed": None}, ValueError, "seed"),
+    ("seed None", {"seed": None}, TypeError, "seed"),
 ]:
     add("digits.load_digits_split", label, lambda kw=kwargs: digits.load_digits_split(**kw), expect, names)
 
@@ -444,6 +444,22 @@ add(
 )
 add("files.load_series", "not a series", lambda: files.load_series("names"), ValueError, "names")
 
+for label, value, expect in [
+    ("string", "3", TypeError),
+    ("None", None, TypeError),
+    ("float", 2.5, ValueError),
+    ("bool", True, ValueError),
+    ("below low", -1, ValueError),
+    ("at high", 5, ValueError),
+    ("inside", 4, VALID),
+]:
+    add("validation.require_int_in", label, lambda v=value: validation.require_int_in(v, "k", 0, 5), expect,
+        "k")
+TEN_WORDS = [(0.1, [f"w{i}"]) for i in range(10)]
+add("pcfg.sentence_distribution", "10^8 sentences", lambda: pcfg.sentence_distribution(
+    {"S": [(1.0, ["A"] * 8)], "A": TEN_WORDS}), ValueError, "max_sentences")
+add("pcfg.sentence_distribution", "max_sentences 0", lambda: pcfg.sentence_distribution(
+    {"S": [(1.0, ["a"])]}, max_sentences=0), ValueError, "max_sentences")
 
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {

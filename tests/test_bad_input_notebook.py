@@ -34,7 +34,7 @@ for label, ranking, expect, name in [
     ("a string", "ab", TypeError, "ranking"),
     ("not pairs", [("a",)], ValueError, "pairs"),
     ("probability 2", [("a", 2.0)], ValueError, "probability"),
-    ("probability a string", [("a", "0.5")], ValueError, "probability"),
+    ("probability a string", [("a", "0.5")], TypeError, "probability"),
     ("valid", [("a", 0.7), ("b", 0.3)], VALID, ""),
 ]:
     add("widgets.ranking_readout", label, lambda r=ranking: widgets.ranking_readout(r), expect, name)
@@ -138,7 +138,7 @@ add(
     "widgets.activation_explorer",
     "v_range one number",
     lambda: widgets.activation_explorer("tanh", 3.0),
-    ValueError,
+    TypeError,
     "v_range",
 )
 add(
@@ -337,17 +337,23 @@ add(
 for label, kwargs, expect, names in [
     ("seed -1", {"seed": -1}, ValueError, "seed"),
     ("seed float", {"seed": 1.5}, ValueError, "seed"),
-    ("seed None", {"seed": None}, ValueError, "seed"),
+    ("seed None", {"seed": None}, TypeError, "seed"),
     ("threads 0", {"threads": 0}, ValueError, "threads"),
 ]:
     add("setup.setup_notebook", label, lambda kw=kwargs: setup.setup_notebook(**kw), expect, names)
 
 
 
+for label, kwargs, expect, names in [
+    ("activation relu", {"activation": "relu"}, ValueError, "activation"),
+    ("n_steps 0", {"n_steps": 0}, ValueError, "n_steps"),
+    ("rho NaN", {"rho": float("nan")}, ValueError, "rho"),
+]:
+    add("widgets.spectral_radius_explorer", label,
+        lambda kw=kwargs: widgets.spectral_radius_explorer(**{"rho": 1.0, **kw}), expect, names)
 
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {
-    "widgets.spectral_radius_explorer": "its rows are lag_curve's, in tests/test_bad_input_numpy_nets.py",
 }
 
 

@@ -84,7 +84,7 @@ for label, args, expect, names in [
 ]:
     add("char_lm.split_text", label, lambda a=args: char_lm.split_text(*a), expect, names)
 add("char_lm.char_vocabulary", "empty text", lambda: char_lm.char_vocabulary(""), ValueError, "text")
-add("char_lm.char_vocabulary", "a list", lambda: char_lm.char_vocabulary(["a"]), ValueError, "text")
+add("char_lm.char_vocabulary", "a list", lambda: char_lm.char_vocabulary(["a"]), TypeError, "text")
 for label, args, expect, names in [
     ("ids 2-D", (np.zeros((2, 3), dtype=np.int64), 2, 2), ValueError, "ids"),
     ("n_streams 0", (np.arange(50), 0, 2), ValueError, "n_streams"),
@@ -221,7 +221,7 @@ def checkpoint_into_a_dict():
 add("char_lm.load_checkpoint", "model a dict", checkpoint_into_a_dict, TypeError, "model")
 for label, args, kwargs, expect, names in [
     ("prompt empty", ("", 3), {}, ValueError, "prompt"),
-    ("prompt None", (None, 3), {}, ValueError, "prompt"),
+    ("prompt None", (None, 3), {}, TypeError, "prompt"),
     ("prompt outside the vocabulary", ("abz", 3), {}, ValueError, "outside the vocabulary: ['z']"),
     ("n_chars 0", ("ab", 0), {}, ValueError, "n_chars"),
     ("temperature -1", ("ab", 3), {"temperature": -1.0}, ValueError, "temperature"),
@@ -404,6 +404,11 @@ for label, kwargs, expect, name in [
     ("lr 0", {"lr": 0}, ValueError, "lr"),
     ("warmup too long", {"warmup": 12}, ValueError, "warmup"),
     ("to_units not callable", {"to_units": 3}, TypeError, "to_units"),
+    ("no validation windows", {"val_windows": np.zeros((0, 12)), "val_targets": np.zeros(0)}, ValueError,
+     "val_windows"),
+    ("no training windows", {"inputs": np.zeros((0, 12)), "targets": np.zeros((0, 12))}, ValueError,
+     "inputs"),
+    ("warmup a string", {"warmup": "2"}, TypeError, "warmup"),
     ("valid", {}, VALID, ""),
 ]:
     add("forecasting.train_forecaster", label, lambda kw=kwargs: forecaster_call(**kw), expect, name)
@@ -531,7 +536,8 @@ for label, kwargs, expect, name in [
 for label, args, expect, name in [
     ("vocab a list", (["a"], "ab", ["x", "y"]), TypeError, "vocab"),
     ("empty text", (text.Vocabulary(list("ab")), " ", ["x", "y"]), ValueError, "text"),
-    ("text None", (text.Vocabulary(list("ab")), None, ["x", "y"]), ValueError, "text"),
+    ("text None", (text.Vocabulary(list("ab")), None, ["x", "y"]), TypeError, "text"),
+    ("text only spaces", (text.Vocabulary(list("ab")), "  ", ["x", "y"]), ValueError, "text"),
     ("label count", (text.Vocabulary(list("ab")), "ab", ["x"]), ValueError, "label_names"),
     ("unknown character, no unknown token", (text.Vocabulary(list("ab")), "az", ["x", "y"]), KeyError, "'z'"),
 ]:
@@ -564,9 +570,10 @@ for fn in ("next_word_probabilities", "model_surprisal", "expected_words"):
         ("model None", (None, WORDS, ["a"]), TypeError, "model"),
         ("vocab a list", (word_model(), [".", "a"], ["a"]), TypeError, "vocab"),
         ("words a string", (word_model(), WORDS, "a b"), TypeError, "words"),
-        ("no words", (word_model(), WORDS, []), TypeError, "words"),
+        ("no words", (word_model(), WORDS, []), ValueError, "words"),
+        ("a sentence as one string", (word_model(), WORDS, "a b ."), TypeError, "words"),
         ("unknown word", (word_model(), WORDS, ["a", "z"]), KeyError, "'z'"),
-        ("empty context", (word_model(), WORDS, ["a"], []), TypeError, "context"),
+        ("empty context", (word_model(), WORDS, ["a"], []), ValueError, "context"),
         ("valid", (word_model(), WORDS, ["a", "b", "."]), VALID, ""),
     ]:
         add(f"surprisal.{fn}", label, lambda c=call, a=args: c(*a), expect, name)

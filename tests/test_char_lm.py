@@ -141,6 +141,15 @@ def test_a_character_budget_trains_the_same_model_every_time(vocab):
     assert chars == sorted(chars) and chars[-1] == first.items
 
 
+def test_a_checkpoint_of_the_kind_once_called_rnn_still_loads(tmp_path, vocab):
+    path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), kind="srn", hidden=4), vocab, tmp_path / "m.pt")
+    payload = torch.load(path, weights_only=True)
+    payload["config"]["kind"] = "rnn"
+    torch.save(payload, path)
+    loaded, _, _ = char_lm.load_checkpoint(path)
+    assert loaded.config["kind"] == "srn" and isinstance(loaded.rnn, torch.nn.RNN)
+
+
 def test_checkpoint_round_trip(tmp_path, vocab):
     torch.manual_seed(0)
     model = char_lm.CharLM(len(vocab), kind="lstm", hidden=8, layers=2, dropout=0.1)

@@ -109,7 +109,7 @@ def class_of(course, submissions_folder):
             hostile.with_code(
                 wrong,
                 a1,
-                "import helpers.notebook.feedback\nhelpers.feedback.check_close."
+                "import helpers.notebook.feedback\nhelpers.notebook.feedback.check_close."
                 "__code__ = (lambda *a, **k: None).__code__",
             ),
             p1,

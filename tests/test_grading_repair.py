@@ -29,7 +29,8 @@ PROTECTED, CHECKERS = {"np", "check_close", "helpers"}, {"check_close"}
         ("from numpy import allclose as check_close", "pass", "rebinds `check_close`"),
         ("np.allclose = lambda *a, **k: True", "pass", "assigns to `np.allclose`"),
         (
-            "import helpers.notebook.feedback\nhelpers.feedback.check_close.__code__ = (lambda: 0).__code__",
+            "import helpers.notebook.feedback\n"
+            "helpers.notebook.feedback.check_close.__code__ = (lambda: 0).__code__",
             "import helpers.notebook.feedback",
             "`.__code__`",
         ),

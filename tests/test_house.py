@@ -2,6 +2,8 @@
 helpers/ or tools/ is longer than a screen."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,12 @@ def test_no_function_is_longer_than_a_screen():
                     if lines > MAX_FUNCTION_LINES:
                         long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {lines} lines")
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
+
+
+def test_the_data_and_numpy_layers_load_without_torch():
+    modules = [m for m, _ in helpers_modules() if layer_of(m) in ("validation", "data", "numpy_nets")]
+    code = (f"import sys, helpers\nfor m in {modules!r}:\n    __import__(m)\n"
+            "print(sorted({'torch', 'matplotlib'} & set(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    assert loaded.stdout.strip() == "[]", f"importing the lower layers loads {loaded.stdout.strip()}"

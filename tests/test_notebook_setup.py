@@ -42,9 +42,10 @@ def test_thread_count_from_the_environment(monkeypatch):
     assert torch.get_num_threads() == 2
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_bad_seed(seed):
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, ValueError), ("0", TypeError),
+                                         (True, ValueError)])
+def test_bad_seed(seed, error):
+    with pytest.raises(error, match="seed must be a"):
         setup_notebook(seed=seed)
 
 

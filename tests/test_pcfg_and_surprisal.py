@@ -76,3 +76,10 @@ def test_model_surprisal_matches_step_by_step_probabilities():
     assert len(top) == 4 and all(a[1] >= b[1] for a, b in top)
     with pytest.raises(KeyError, match="'dog' is not in the model's vocabulary"):
         surprisal.model_surprisal(model, vocab, ["the", "dog"])
+
+
+def test_a_grammar_too_large_to_list_is_refused_before_it_fills_the_memory():
+    ten = [(0.1, [f"w{i}"]) for i in range(10)]
+    with pytest.raises(ValueError, match="more than max_sentences=1,000,000 sentences from 'S'"):
+        pcfg.sentence_distribution({"S": [(1.0, ["A"] * 8)], "A": ten})
+    assert len(pcfg.sentence_distribution({"S": [(1.0, ["A"] * 3)], "A": ten}, max_sentences=1000)) == 1000

@@ -45,7 +45,7 @@ def test_bad_input():
 
 def test_probability_bars_rejects_a_target_outside_the_classes():
     fig, ax = plt.subplots()
-    with pytest.raises(ValueError, match=r"target must be a class index in \[0, 3\), got 3"):
+    with pytest.raises(ValueError, match=r"target \(a class index\) must be an integer in \[0, 3\), got 3"):
         probability_bars(ax, [0.2, 0.3, 0.5], target=3)
     plt.close(fig)
 

@@ -47,7 +47,7 @@ def test_top_k_one_is_greedy(model_and_vocab):
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "message"),
     [
-        (("",), {}, ValueError, "prompt must be a non-empty str"),
+        (("",), {}, ValueError, "prompt must not be empty"),
         (("xyz",), {}, ValueError, r"outside the vocabulary: \['x', 'y', 'z'\]"),
         (("ab",), {"temperature": 0}, ValueError, "temperature must be"),
         (("ab",), {"top_k": 0}, ValueError, "top_k must be"),

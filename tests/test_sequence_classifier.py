@@ -71,7 +71,7 @@ def test_rank_labels_sorts_and_sums_to_one():
     assert sorted(probs, reverse=True) == probs and sum(probs) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="label_names"):
         rank_labels(model, vocab, "ab", ["w"])
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="text must hold at least one character"):
         rank_labels(model, vocab, "  ", ["w", "x", "y", "z"])
 
 

@@ -252,3 +252,11 @@ def test_recurrent_init_gives_every_singular_value_one(how):
     expected = r"recurrent_init must be one of \('uniform', 'orthogonal', 'identity'\)"
     with pytest.raises(ValueError, match=expected):
         srn.init_params(3, 8, 2, np.random.default_rng(0), recurrent_init="eye")
+
+
+def test_integer_one_hot_vectors_are_read_like_the_ids(setup):
+    params, inputs, _, _ = setup
+    one_hot = np.eye(params["U"].shape[1], dtype=int)[inputs]
+    by_ids = srn.forward(params, inputs)
+    np.testing.assert_allclose(srn.forward(params, one_hot).probs, by_ids.probs, atol=1e-12)
+    np.testing.assert_allclose(srn.forward(params, one_hot.astype(bool)).hidden, by_ids.hidden, atol=1e-12)

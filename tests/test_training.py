@@ -75,6 +75,21 @@ def test_keep_best_restores_the_weights_of_the_best_evaluation():
     assert torch.equal(model.weight, kept[1.0])
 
 
+def test_a_nan_evaluation_is_never_the_best():
+    scores = iter([float("nan"), 2.0, 1.0, float("nan")])
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    result = fit(model, lambda rng: [0], lambda _: (((model(X) - Y) ** 2).mean(), len(X)), Budget(steps=4),
+                 evaluate=lambda m: next(scores), evaluations=4, keep_best="min", progress=False)
+    assert result.best == 2
+
+
+def test_an_epoch_without_batches_is_an_error_not_an_endless_loop():
+    model = nn.Linear(1, 1)
+    with pytest.raises(ValueError, match="epoch_batches gave no batch in epoch 1"):
+        fit(model, lambda rng: [], lambda _: None, Budget(steps=3), progress=False)
+
+
 def test_callbacks_run_spread_over_the_budget_and_the_seed_decides_the_run():
     seen = []
     _, first = line_fit(callback=lambda model, seconds: seen.append(seconds), callbacks=3)
@@ -90,6 +105,8 @@ def test_callbacks_run_spread_over_the_budget_and_the_seed_decides_the_run():
     ({"budget": Budget(steps=1), "evaluations": 0}, ValueError, "evaluations"),
     ({"budget": Budget(steps=1), "callback": "print"}, TypeError, "callback must be a function"),
     ({"budget": {"steps": 1}}, TypeError, "budget must be a helpers.torch_nets.training.Budget"),
+    ({"budget": Budget(steps=1), "evaluations": 2, "eval_every": 1.0}, ValueError,
+     "evaluations or eval_every"),
 ])
 def test_bad_options_get_clear_errors(options, error, message):
     with pytest.raises(error, match=message):
@@ -101,6 +118,8 @@ def test_a_budget_needs_a_limit_and_checks_each():
         Budget()
     with pytest.raises(ValueError, match="max_epochs"):
         Budget(epochs=0)
+    with pytest.raises(ValueError, match="steps_per_epoch must"):
+        Budget(epochs=1, steps_per_epoch=0)
     with pytest.raises(ValueError, match="max_seconds"):
         Budget(seconds=float("nan"))
     assert np.isclose(Budget(seconds=2.0).done(line_fit(budget=Budget(steps=1))[1], 1.0), 0.5)

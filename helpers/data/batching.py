@@ -4,11 +4,9 @@ sequences) and a cost can ignore it (a mask)."""
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from helpers.validation import as_index_array
+from helpers.validation import as_index_array, require_int_in
 
 
 def pad_sequences(sequences, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -17,8 +15,7 @@ def pad_sequences(sequences, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
     ``sequences``: a list of ``N >= 1`` non-empty sequences of integer ids (lists or 1-D
     arrays)."""
-    if isinstance(pad_id, bool) or not isinstance(pad_id, numbers.Integral) or pad_id < 0:
-        raise ValueError(f"pad_id must be an integer >= 0, got {pad_id!r}")
+    require_int_in(pad_id, "pad_id", 0)
     if isinstance(sequences, str | bytes | np.ndarray) or not hasattr(sequences, "__len__"):
         raise TypeError(f"sequences must be a list of id sequences, got {type(sequences).__name__}")
     if len(sequences) == 0:
@@ -45,6 +42,6 @@ def padding_mask(lengths, max_len: int | None = None) -> np.ndarray:
     longest = int(lengths.max())
     if max_len is None:
         max_len = longest
-    elif isinstance(max_len, bool) or not isinstance(max_len, numbers.Integral) or max_len < longest:
-        raise ValueError(f"max_len must be an integer >= the longest length {longest}, got {max_len!r}")
+    else:
+        require_int_in(max_len, "max_len (at least the longest length)", longest)
     return np.arange(int(max_len))[None, :] < lengths[:, None]

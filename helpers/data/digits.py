@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.validation import require_positive_int
+from helpers.validation import require_int_in, require_positive_int
 
 
 class DigitsSplit(NamedTuple):
@@ -25,8 +25,7 @@ def load_digits_split(n_test: int = 500, seed: int = 0) -> DigitsSplit:
     from sklearn.datasets import load_digits  # deferred: scikit-learn takes a second to import
 
     n_test = require_positive_int(n_test, "n_test")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    require_int_in(seed, "seed", 0)
     digits = load_digits()
     n = digits.target.size
     if n_test >= n:

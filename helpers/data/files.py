@@ -19,6 +19,7 @@ file by hand.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -107,15 +108,6 @@ def _is_intact(target: Path, sha256: str) -> bool:
         return False
 
 
-def _discard(target: Path) -> None:
-    """Delete a damaged cached file; another process may have replaced or deleted it
-    already, and a read-only cache keeps it (it is never handed out either way)."""
-    try:
-        target.unlink()
-    except OSError:
-        pass
-
-
 NETWORK_RETRIES = 2   # pooch downloads again after a network error or a wrong hash (waiting 1 s, then 2 s)
 RACES = 3             # reads of a cached file that concurrent fetches keep replacing, before giving up
 
@@ -149,8 +141,10 @@ def _fetch_file(relative: str, info: dict) -> Path:
     target = cache_dir() / relative
     if _is_intact(target, info["sha256"]):
         return target
-    if target.exists():
-        _discard(target)  # corrupted or truncated: never hand it out, fetch again
+    # corrupted or truncated: never hand it out, fetch again (another process may have replaced
+    # or deleted it already; a read-only cache keeps it, and it is never handed out either way)
+    with contextlib.suppress(OSError):
+        target.unlink()
     mirror = mirror_dir()
     if mirror is not None:
         sources = [(str(mirror / relative), _copy_from_mirror, 0)]
@@ -171,7 +165,7 @@ def _unavailable_message(relative: str, info: dict, mirror: Path | None, failure
     target = cache_dir() / relative
     where = f"the mirror {MIRROR_ENV}={mirror}" if mirror else "the pinned URL(s)"
     folder = target.parent
-    writable = os.access(folder if folder.exists() else _existing_parent(folder), os.W_OK)
+    writable = os.access(next((f for f in (folder, *folder.parents) if f.exists()), folder), os.W_OK)
     return (
         f"could not get {relative} from {where}:\n" + "\n".join(failures) + "\n"
         + ("" if writable else
@@ -182,12 +176,6 @@ def _unavailable_message(relative: str, info: dict, mirror: Path | None, failure
         f"  (its sha256 must be {info['sha256']})."
         + ("" if mirror else f"\nOffline? Set {MIRROR_ENV} to a folder holding a copy.")
     )
-
-
-def _existing_parent(folder: Path) -> Path:
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return folder
 
 
 def _short_reason(exc: Exception) -> str:

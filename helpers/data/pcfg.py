@@ -45,10 +45,14 @@ def check_grammar(grammar, start: str = "S") -> None:
             raise ValueError(f"the probabilities of grammar[{lhs!r}] add up to {total:.6g}, not 1")
 
 
-def sentence_distribution(grammar, start: str = "S") -> dict[tuple[str, ...], float]:
+def sentence_distribution(grammar, start: str = "S", max_sentences: int = 1_000_000
+                          ) -> dict[tuple[str, ...], float]:
     """Every sentence the grammar can make from ``start``, as a tuple of words, with its
-    probability (summed over all its derivations). The values add up to 1."""
+    probability (summed over all its derivations). The values add up to 1. A grammar that
+    makes more than ``max_sentences`` word sequences from one symbol is refused before they
+    fill the memory."""
     check_grammar(grammar, start)
+    max_sentences = require_positive_int(max_sentences, "max_sentences")
     memo: dict[str, dict] = {}
 
     def expand(symbol: str, path: tuple[str, ...]) -> dict:
@@ -63,6 +67,9 @@ def sentence_distribution(grammar, start: str = "S") -> dict[tuple[str, ...], fl
                 partial = {(): p}
                 for s in rhs:
                     tails = expand(s, path + (symbol,))
+                    if len(partial) * len(tails) + len(out) > max_sentences:
+                        raise ValueError(f"the grammar makes more than max_sentences={max_sentences:,} "
+                                         f"sentences from {symbol!r}: too many to list")
                     partial = {h + t: ph * pt for h, ph in partial.items() for t, pt in tails.items()}
                 for words, q in partial.items():
                     out[words] += q

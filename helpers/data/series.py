@@ -3,12 +3,11 @@ before the day to predict, and a scaling fitted on the training days only."""
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.validation import as_float_array, as_index_array
+from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
 def sliding_windows(values, width: int, ends, many_to_many: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -21,8 +20,7 @@ def sliding_windows(values, width: int, ends, many_to_many: bool = False) -> tup
     window only ever holds values from before its target, so windows ending on test days
     may read training days but never the other way round."""
     values = as_float_array(values, "values", (None,))
-    if isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1:
-        raise ValueError(f"width must be a positive integer (days per window), got {width!r}")
+    width = require_positive_int(width, "width (days per window)")
     ends = as_index_array(ends, "ends", values.size, (None,))
     if ends.size and ends.min() < width:
         raise ValueError(f"every end must be >= width = {width} (a full window before it), "

@@ -9,7 +9,7 @@ from collections import Counter
 
 import numpy as np
 
-from helpers.validation import as_float_array
+from helpers.validation import as_float_array, require_positive_int
 
 
 def _fractions(fractions) -> np.ndarray:
@@ -74,8 +74,7 @@ def time_split(n: int, fractions) -> list[np.ndarray]:
     """Indices ``0..n-1`` cut in time order into consecutive parts of about ``fractions``
     of ``n`` each (e.g. ``[0.7, 0.1, 0.2]``: train, validation, then the last 20% to test):
     nothing in a later part happens before anything in an earlier one."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive integer (the series length), got {n!r}")
+    n = require_positive_int(n, "n (the series length)")
     fractions = _fractions(fractions)
     bounds = _bounds(int(n), fractions)
     if np.any(np.diff(bounds) == 0):

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import as_float_array, as_index_array, require_int_in, require_positive_int
 
 COURSE_STYLE = {
     "figure.figsize": (6.4, 3.6),
@@ -88,9 +88,7 @@ def probability_bars(ax, probabilities, labels: Sequence | None = None,
     colours = ["#d62728" if k == int(np.argmax(p)) else "#1f77b4" for k in range(p.size)]
     bars = ax.bar(labels, p, color=colours)
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, int | np.integer) or not 0 <= target < p.size:
-            raise ValueError(f"target must be a class index in [0, {p.size}), got {target!r}")
-        bars[target].set_edgecolor("black")
+        bars[require_int_in(target, "target (a class index)", 0, p.size)].set_edgecolor("black")
         bars[target].set_linewidth(2.0)
     ax.set_ylim(0, 1)
     ax.grid(axis="x", visible=False)
@@ -195,9 +193,7 @@ def draw_depth(ax, layers_above: int = 0, layers_between_states: int = 1, title:
     to ``h<t+1>``, the recurrent depth (1 for the SRN).
     """
     _check_axes(ax)
-    if isinstance(layers_above, bool) or not isinstance(layers_above, int | np.integer) or layers_above < 0:
-        raise ValueError(f"layers_above must be a non-negative integer, got {layers_above!r}")
-    above = int(layers_above)
+    above = require_int_in(layers_above, "layers_above", 0)
     depth = require_positive_int(layers_between_states, "layers_between_states")
     gap = depth + 1.2
     for t in range(2):

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from helpers.notebook.plotting import use_course_style
-from helpers.validation import require_positive_int
+from helpers.validation import require_int_in, require_positive_int
 
 DEFAULT_SEED = 0
 DEFAULT_THREADS = 2
@@ -30,8 +30,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, threads: int | None = None) -> np.r
     Returns a ``numpy.random.Generator`` seeded with ``seed``, for code that prefers
     an explicit generator to the global one.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    require_int_in(seed, "seed", 0)
     if threads is None:
         threads = int(os.environ.get(THREADS_ENV, DEFAULT_THREADS))
     threads = require_positive_int(threads, "threads")

@@ -14,7 +14,7 @@ from helpers.notebook.plotting import probability_bars
 from helpers.numpy_nets import lstm
 from helpers.numpy_nets.activations import ACTIVATIONS, get_activation, sigmoid, softmax
 from helpers.numpy_nets.gradient_flow import lag_curve
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import as_float_array, as_index_array, require_int_in
 
 
 def _redrawn(draw: Callable, **controls) -> widgets.VBox:
@@ -25,15 +25,20 @@ def _redrawn(draw: Callable, **controls) -> widgets.VBox:
     return widgets.VBox([row, widgets.interactive_output(draw, controls)])
 
 
+def _finite_real(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return float(value)
+
+
 def neuron_readout(v: float) -> str:
     """Core of ``neuron_explorer``: one line giving the logistic and tanh outputs for activity ``v``.
 
     ``v`` is a finite real number; returns e.g. ``'v = 1.00 -> logistic 0.731, tanh 0.762'``.
     """
-    if isinstance(v, bool) or not isinstance(v, int | float | np.floating | np.integer):
-        raise TypeError(f"v must be a real number, got {type(v).__name__}")
-    if not np.isfinite(v):
-        raise ValueError(f"v must be finite, got {v}")
+    v = _finite_real(v, "v")
     return f"v = {v:.2f} -> logistic {float(sigmoid(v)):.3f}, tanh {np.tanh(v):.3f}"
 
 
@@ -43,7 +48,7 @@ def neuron_explorer(v: float = 0.0):
     Returns an ``ipywidgets.VBox``; display it as the last line of a cell.
     """
     first_readout = neuron_readout(v)  # checks v before the widget does
-    slider = widgets.FloatSlider(value=v, min=-5.0, max=5.0, step=0.25,
+    slider = widgets.FloatSlider(value=v, min=min(-5.0, v), max=max(5.0, v), step=0.25,
                                  description="activity v", continuous_update=True)
     readout = widgets.Label(value=first_readout)
     readout.add_class("neuron-readout")
@@ -63,15 +68,10 @@ def activation_curve(name: str, v_min: float = -5.0, v_max: float = 5.0, n: int 
     computed from the output ``y`` as backpropagation does.
     """
     function, derivative_from_output = get_activation(name)
-    for label, value in (("v_min", v_min), ("v_max", v_max)):
-        if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-            raise TypeError(f"{label} must be a real number, got {type(value).__name__}")
-        if not np.isfinite(value):
-            raise ValueError(f"{label} must be finite, got {value}")
+    v_min, v_max = _finite_real(v_min, "v_min"), _finite_real(v_max, "v_max")
     if not v_min < v_max:
         raise ValueError(f"need v_min < v_max, got v_min={v_min}, v_max={v_max}")
-    if require_positive_int(n, "n") < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
+    n = require_int_in(n, "n (points, at least 2)", 2)
     v = np.linspace(float(v_min), float(v_max), n)
     y = function(v)
     return v, y, derivative_from_output(y)
@@ -80,7 +80,9 @@ def activation_curve(name: str, v_min: float = -5.0, v_max: float = 5.0, n: int 
 def activation_explorer(name: str = "sigmoid", v_range: tuple[float, float] = (-5.0, 5.0)):
     """A dropdown of activation functions and a range slider for ``v``; redraws the
     function and its derivative (from ``activation_curve``). Returns an ``ipywidgets.VBox``."""
-    if not isinstance(v_range, tuple | list) or len(v_range) != 2:
+    if not isinstance(v_range, tuple | list):
+        raise TypeError(f"v_range must be a pair (v_min, v_max), got {type(v_range).__name__}")
+    if len(v_range) != 2:
         raise ValueError(f"v_range must be a pair (v_min, v_max), got {v_range!r}")
     activation_curve(name, *v_range)  # checks name and range before the widgets do
 
@@ -94,7 +96,8 @@ def activation_explorer(name: str = "sigmoid", v_range: tuple[float, float] = (-
         plt.show()
 
     return _redrawn(draw, f=widgets.Dropdown(options=sorted(ACTIVATIONS), value=name, description="f"),
-                    span=widgets.FloatRangeSlider(value=v_range, min=-10.0, max=10.0, step=0.5,
+                    span=widgets.FloatRangeSlider(value=v_range, min=min(-10.0, v_range[0]),
+                                                  max=max(10.0, v_range[1]), step=0.5,
                                                   description="v range", continuous_update=False))
 
 
@@ -115,8 +118,10 @@ def temperature_explorer(logits, labels, temperature: float = 1.0):
         ax.set_title(f"softmax(o / {temperature:.2f})")
         plt.show()
 
-    slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05,
-                                    description="temperature", continuous_update=False)
+    exponent = np.log10(float(temperature))   # the slider spans 0.1 to 10, and further to reach the value
+    slider = widgets.FloatLogSlider(value=temperature, base=10, min=min(-1.0, np.floor(exponent)),
+                                    max=max(1.0, np.ceil(exponent)), step=0.05, description="temperature",
+                                    continuous_update=False)
     return _redrawn(draw, temperature=slider)
 
 
@@ -133,8 +138,7 @@ def srn_time_step(input_tokens, hidden, probs, labels, t: int, top: int = 3) -> 
     n_steps = len(input_tokens)
     hidden = as_float_array(hidden, "hidden", (n_steps, None))
     probs = as_float_array(probs, "probs", (n_steps, len(labels)))
-    if isinstance(t, bool) or not isinstance(t, int | np.integer) or not 0 <= t < n_steps:
-        raise ValueError(f"t must be an integer in [0, {n_steps}), got {t!r}")
+    require_int_in(t, "t", 0, n_steps)
     order = np.argsort(-probs[t], kind="stable")[:top]
     return {
         "input": input_tokens[t],
@@ -184,8 +188,9 @@ def spectral_radius_explorer(rho: float = 1.0, activation: str = "tanh", n_steps
         ax.set_title(f"spectral radius {rho:.1f}, {f}")
         plt.show()
 
-    return _redrawn(draw, rho=widgets.FloatSlider(value=rho, min=0.1, max=3.0, step=0.1, description="radius",
-                                                  continuous_update=False),
+    slider = widgets.FloatSlider(value=rho, min=min(0.1, rho), max=max(3.0, rho), step=0.1,
+                                 description="radius", continuous_update=False)
+    return _redrawn(draw, rho=slider,
                     f=widgets.Dropdown(options=["tanh", "linear"], value=activation, description="f"))
 
 
@@ -198,8 +203,7 @@ def lstm_gate_step(cache, t: int, sequence: int = 0) -> dict:
         raise TypeError(f"cache must be the LSTMCache that lstm.forward returned, got {type(cache).__name__}")
     n, n_steps, h = cache.hidden.shape
     sequence = int(as_index_array(sequence, "sequence", n, ()))
-    if isinstance(t, bool) or not isinstance(t, int | np.integer) or not 0 <= t < n_steps:
-        raise ValueError(f"t must be an integer in [0, {n_steps}), got {t!r}")
+    require_int_in(t, "t", 0, n_steps)
     gates = cache.gates[sequence, t]
     view = {name: gates[k * h:(k + 1) * h] for k, name in enumerate(lstm.GATES)}
     view["c"] = cache.cells[sequence, t]
@@ -242,7 +246,9 @@ def ranking_readout(ranking) -> str:
         if not isinstance(item, tuple | list) or len(item) != 2:
             raise ValueError(f"ranking must hold (label, probability) pairs, got {item!r}")
         label, p = item
-        if isinstance(p, bool) or not isinstance(p, int | float | np.floating) or not 0 <= p <= 1:
+        if not isinstance(p, int | float | np.floating):
+            raise TypeError(f"the probability of {label!r} must be a number in [0, 1], got {p!r}")
+        if isinstance(p, bool) or not 0 <= p <= 1:
             raise ValueError(f"the probability of {label!r} must be a number in [0, 1], got {p!r}")
         lines.append(f"{label!s:12s} {p:.2f} {'#' * round(20 * p)}")
     return "\n".join(lines)

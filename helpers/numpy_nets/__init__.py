@@ -1,5 +1,2 @@
-"""The numpy layer: activations, the multilayer network, the simple recurrent network,
-the LSTM and the GRU (each with step, forward and backward on a named cache), their
-shared parts, the optimisers, gradient checks, gradient-flow measurements, generation
-from a model one token at a time, and metrics. Imports ``helpers.validation`` and
-``helpers.data``; never torch."""
+"""The numpy layer: the networks of notebooks 01-06 (MLP, SRN, LSTM, GRU), what they share,
+optimisers, generation, gradient checks and metrics; never torch (see helpers/README.md)."""

@@ -9,7 +9,6 @@ SRN (``srn.predict_step``) and the torch character model (``helpers.torch_nets.s
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -20,11 +19,10 @@ from helpers.validation import (
     as_index_array,
     require_callable,
     require_generator,
+    require_int_in,
     require_positive_float,
     require_positive_int,
 )
-
-TINY = 1e-300   # probabilities are floored here before their log is taken
 
 
 def check_options(temperature, top_k, top_p) -> tuple[float, int | None, float | None]:
@@ -91,8 +89,7 @@ def generate(step: Callable, prompt_ids, n_new: int, state=None, rng: np.random.
     prompt = [int(i) for i in as_index_array(prompt_ids, "prompt_ids", np.iinfo(np.int64).max).reshape(-1)]
     if not prompt:
         raise ValueError("prompt_ids must hold at least one token id")
-    if isinstance(n_new, bool) or not isinstance(n_new, numbers.Integral) or n_new < 0:
-        raise ValueError(f"n_new must be a non-negative integer, got {n_new!r}")
+    require_int_in(n_new, "n_new", 0)
     check_options(temperature, top_k, top_p)
     if rng is not None:
         require_generator(rng)
@@ -101,7 +98,7 @@ def generate(step: Callable, prompt_ids, n_new: int, state=None, rng: np.random.
         probs, state = step(token, state)
     for _ in range(n_new):
         if rng is not None:
-            logits = np.log(np.maximum(_distribution(probs), TINY))
+            logits = np.log(np.maximum(_distribution(probs), 1e-300))   # log of 0 would be -inf
             probs = next_token_probs(logits, temperature, top_k, top_p)
         token = choose(probs, rng)
         out.append(token)

@@ -18,7 +18,7 @@ import numpy as np
 
 from helpers.numpy_nets import lstm, srn
 from helpers.numpy_nets.recurrent import IGNORE
-from helpers.validation import as_float_array, as_index_array, require_positive_int
+from helpers.validation import as_float_array, as_index_array, require_int_in, require_positive_int
 
 
 def scale_spectral_radius(W, rho: float) -> np.ndarray:
@@ -38,9 +38,12 @@ def scale_spectral_radius(W, rho: float) -> np.ndarray:
 def state_jacobians(params, cache: srn.SRNCache, sequence: int = 0) -> np.ndarray:
     """``dh<t>/dh<t-1> = diag(1 - h<t>^2) W`` for ``t = 1 .. T`` of one sequence of ``cache``
     (from ``srn.forward``): an array ``(T, U, U)``."""
-    srn.check_params(params)
+    n_hidden = srn.check_params(params)[1]
     if not isinstance(cache, srn.SRNCache):
         raise TypeError(f"cache must be the SRNCache that srn.forward returned, got {type(cache).__name__}")
+    if cache.hidden.shape[2] != n_hidden:
+        raise ValueError(f"cache holds {cache.hidden.shape[2]} hidden units but params have {n_hidden}: "
+                         "use the cache that srn.forward(params, ...) returned")
     sequence = int(as_index_array(sequence, "sequence", cache.hidden.shape[0], ()))
     slope = 1.0 - cache.hidden[sequence] ** 2           # (T, U)
     return slope[:, :, None] * params["W"][None]
@@ -51,9 +54,7 @@ def jacobian_product(jacobians, t: int, k: int) -> np.ndarray:
     ``jacobians[j - 1] = dh<j>/dh<j-1>``; ``0 <= k <= t <= T`` (the identity when ``k = t``)."""
     jacobians = as_float_array(jacobians, "jacobians", (None, None, None))
     n_steps, u, _ = jacobians.shape
-    for name, value in (("t", t), ("k", k)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value <= n_steps:
-            raise ValueError(f"{name} must be an integer in [0, {n_steps}], got {value!r}")
+    t, k = require_int_in(t, "t", 0, n_steps + 1), require_int_in(k, "k", 0, n_steps + 1)
     if k > t:
         raise ValueError(f"k must not exceed t, got t={t}, k={k}")
     product = np.eye(u)
@@ -66,8 +67,7 @@ def jacobian_bound(W, lag: int, max_slope: float = 1.0) -> float:
     """``(s_max(W) * max_slope)^lag``: an upper bound on ``||dh<t>/dh<t-lag>||`` (spectral norm)
     whatever the states, since each factor has norm at most ``s_max(W) * max_slope``."""
     W = as_float_array(W, "W", (None, None))
-    if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 0:
-        raise ValueError(f"lag must be a non-negative integer, got {lag!r}")
+    lag = require_int_in(lag, "lag", 0)
     return float((np.linalg.norm(W, 2) * float(max_slope)) ** lag)
 
 
@@ -100,8 +100,7 @@ def lag_curve(rho: float, activation: str = "tanh", n_steps: int = 60, n_hidden:
         raise ValueError(f"activation must be 'tanh' or 'linear', got {activation!r}")
     n_steps = require_positive_int(n_steps, "n_steps")
     n_hidden = require_positive_int(n_hidden, "n_hidden")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    require_int_in(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     W = scale_spectral_radius(rng.normal(size=(n_hidden, n_hidden)), rho)
     drive = rng.normal(0.0, 1.0, (n_steps, n_hidden))

@@ -171,7 +171,7 @@ def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = 
 
 def predict_step(params, token_id: int, h=None):
     """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the new
-    state ``(H,)``; ``h=None`` is the zero state (``helpers.data.text.generate``'s ``step``)."""
+    state ``(H,)``; ``h=None`` is the zero state (``generation.generate``'s ``step``)."""
     m, n_hidden, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", m, ()))
     h = None if h is None else as_float_array(h, "h", (n_hidden,))[None]

@@ -220,7 +220,7 @@ def loss_and_gradients(params, inputs, targets, state=None, truncate: int | None
 def predict_step(params, token_id: int, state=None):
     """Feed one token: returns ``(y, (h, c))``, the next-token distribution ``(K,)`` and the
     new state, each ``(H,)``; ``state=None`` is the zero state. Matches the ``step``
-    signature of ``helpers.data.text.generate``."""
+    signature of ``helpers.numpy_nets.generation.generate``."""
     m, h, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", m, ()))
     if state is not None:

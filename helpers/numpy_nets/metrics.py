@@ -8,18 +8,15 @@ is wrong with its input in the course's words.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from helpers.validation import as_float_array, as_index_array
+from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
 def _labels(y_true, y_pred, n_classes: int | None) -> tuple[np.ndarray, np.ndarray, int]:
     """Both label arrays checked as ids in ``[0, K)`` of one shape ``(N,)``, N >= 1."""
-    if n_classes is not None and (isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral)
-                                  or n_classes < 1):
-        raise ValueError(f"n_classes must be a positive integer or None, got {n_classes!r}")
+    if n_classes is not None:
+        require_positive_int(n_classes, "n_classes")
     upper = np.iinfo(np.int64).max if n_classes is None else int(n_classes)
     y_true = as_index_array(y_true, "y_true", upper, (None,))
     y_pred = as_index_array(y_pred, "y_pred", upper, (None,))

@@ -37,6 +37,7 @@ from helpers.validation import (
     check_keys,
     require_callable,
     require_generator,
+    require_int_in,
     require_positive_float,
     require_positive_int,
 )
@@ -54,8 +55,11 @@ def _check_activation(name, layer: int, n_layers: int) -> None:
 
 
 def check_cost(cost: str, output_activation: str) -> None:
-    """Raise ``ValueError`` unless ``cost`` is one of ``COSTS`` and fits the output layer."""
-    if not isinstance(cost, str) or cost not in COSTS:
+    """Raise ``TypeError`` unless ``cost`` is a name, ``ValueError`` unless it is one of
+    ``COSTS`` and fits the output layer."""
+    if not isinstance(cost, str):
+        raise TypeError(f"cost must be one of {COSTS}, got {type(cost).__name__}")
+    if cost not in COSTS:
         raise ValueError(f"cost must be one of {COSTS}, got {cost!r}")
     if cost == "cross_entropy" and output_activation != "softmax":
         raise ValueError("the cross_entropy cost needs a 'softmax' output layer, "
@@ -201,8 +205,7 @@ class MLP:
         """``delta = dJ/dv`` of ``layer`` (1 .. L), ``(N, n_layer)``, from its outputs ``y`` and
         its cost blame ``dJ/dy`` (both ``(N, n_layer)``): ``blame * f'(v)`` with ``f'(v)``
         computed from ``y`` (e.g. ``y (1 - y)``); a softmax layer applies its full Jacobian."""
-        if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= len(self.weights):
-            raise ValueError(f"layer must be an integer in [1, {len(self.weights)}], got {layer!r}")
+        layer = require_int_in(layer, "layer", 1, len(self.weights) + 1)
         name = self.activations[layer - 1]
         if name == "softmax":
             return softmax_backward(y, blame)

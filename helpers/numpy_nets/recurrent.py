@@ -66,11 +66,14 @@ def last_state(cache) -> np.ndarray:
 
 
 def check_inputs(inputs, n_inputs: int) -> np.ndarray:
-    """Token ids ``(N, T)`` in ``[0, M)`` (integers), or real input vectors ``(N, T, M)``
-    (floats). Returns the checked array: int64 ids, or floats."""
-    arr = np.asarray(inputs) if isinstance(inputs, np.ndarray) else inputs
-    if isinstance(arr, np.ndarray) and np.issubdtype(arr.dtype, np.floating) and arr.ndim == 3:
-        arr = as_float_array(arr, "inputs", (None, None, n_inputs))
+    """Token ids ``(N, T)`` in ``[0, M)`` (integers), or input vectors ``(N, T, M)`` (real
+    numbers; integer or boolean one-hot codes become floats). Returns int64 ids, or floats."""
+    try:
+        vectors = np.ndim(inputs) == 3
+    except ValueError:   # a ragged list: as_index_array names it
+        vectors = False
+    if vectors:
+        arr = as_float_array(inputs, "inputs", (None, None, n_inputs))
     else:
         arr = as_index_array(inputs, "inputs", n_inputs, (None, None))
     if arr.shape[1] == 0:

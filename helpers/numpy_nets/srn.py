@@ -206,7 +206,7 @@ def loss_and_gradients(params, inputs, targets, h0=None, truncate: int | None = 
 def predict_step(params, token_id: int, h=None) -> tuple[np.ndarray, np.ndarray]:
     """Feed one token: returns ``(y, h)``, the next-token distribution ``(K,)`` and the
     new state ``(U,)``. ``h=None`` is the zero state. Matches the signature that
-    ``helpers.data.text.generate`` expects of ``step``."""
+    ``helpers.numpy_nets.generation.generate`` expects of ``step``."""
     n_inputs, n_hidden, _ = check_params(params)
     token_id = int(as_index_array(token_id, "token_id", n_inputs, ()))
     dtype = params["W"].dtype

@@ -25,6 +25,7 @@ from helpers.validation import (
     as_index_array,
     require_callable,
     require_generator,
+    require_int_in,
     require_positive_int,
 )
 
@@ -43,17 +44,11 @@ def input_size(n_symbols: int = 4) -> int:
     return require_positive_int(n_symbols, "n_symbols") + 1
 
 
-def _require_lag(lag) -> int:
-    if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 0:
-        raise ValueError(f"lag must be a non-negative integer, got {lag!r}")
-    return int(lag)
-
-
 def first_symbol_batch(n_sequences: int, lag: int, rng: np.random.Generator, n_symbols: int = 4,
                        noise: float = 2.0) -> TaskBatch:
     """``n_sequences`` fresh sequences of the task with ``lag`` distractor steps (``lag >= 0``)."""
     n = require_positive_int(n_sequences, "n_sequences")
-    lag = _require_lag(lag)
+    lag = require_int_in(lag, "lag", 0)
     require_generator(rng)
     m = input_size(n_symbols)
     noise = float(as_float_array(noise, "noise", ()))
@@ -97,7 +92,7 @@ def train_on_task(module, params, lag: int, steps: int, rng: np.random.Generator
     full). Returns the mean cost per sequence of each step."""
     steps = require_positive_int(steps, "steps")
     batch = require_positive_int(batch, "batch")
-    lag = _require_lag(lag)
+    lag = require_int_in(lag, "lag", 0)
     n_symbols = _task_sizes(module, params)
     optimizer = optim.Adam(params, lr=lr)   # checks lr; clip_gradients checks max_norm
     losses = []
@@ -126,9 +121,8 @@ def train_and_evaluate(module, make_params: Callable, lag: int, steps: int, seed
     sequences. Seeds depend on ``(seed, lag)`` only, so every network meets the same
     sequences. Returns ``(params, accuracy)``."""
     require_callable(make_params, "make_params")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    lag = _require_lag(lag)
+    require_int_in(seed, "seed", 0)
+    lag = require_int_in(lag, "lag", 0)
     params = make_params(np.random.default_rng([seed, lag, 0]))
     train_on_task(module, params, lag, steps, np.random.default_rng([seed, lag, 1]), **train_options)
     noise = train_options.get("noise", 2.0)
@@ -139,7 +133,9 @@ def accuracy_by_lag(module, make_params: Callable, lags: Sequence[int], steps: i
                     **train_options) -> dict[int, float]:
     """``train_and_evaluate`` at each lag, the same budget for every lag. Returns
     ``{lag: accuracy}``."""
-    if isinstance(lags, str | bytes) or not isinstance(lags, Sequence) or not lags:
-        raise ValueError(f"lags must be a non-empty sequence of non-negative integers, got {lags!r}")
+    if isinstance(lags, str | bytes) or not isinstance(lags, Sequence):
+        raise TypeError(f"lags must be a sequence of non-negative integers, got {type(lags).__name__}")
+    if not lags:
+        raise ValueError("lags must hold at least one lag")
     return {int(lag): train_and_evaluate(module, make_params, lag, steps, seed, **train_options)[1]
-            for lag in [_require_lag(lag) for lag in lags]}
+            for lag in [require_int_in(lag, "lag", 0) for lag in lags]}

@@ -1,4 +1,2 @@
-"""The torch layer: torch twins of the numpy networks, the character language model,
-the sequence classifier, the forecaster, one training loop (``training.fit``) for all of
-them, sampling and surprisal. Imports ``helpers.validation``, ``helpers.data`` and
-``helpers.numpy_nets``."""
+"""The torch layer: the models of notebooks 07-08, their one training loop (``training.fit``),
+sampling, surprisal, and torch twins of the numpy networks (see helpers/README.md)."""

@@ -18,7 +18,7 @@ CELLS = {"srn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}   # nn.RNN's default act
 def recurrent_layer(kind: str, n_inputs: int, n_hidden: int, **options) -> nn.RNNBase:
     """torch's layer for ``kind`` (``'srn'``, ``'lstm'`` or ``'gru'``), batch first, reading
     ``(N, T, n_inputs)`` into ``n_hidden`` units; ``options`` go to the layer."""
-    if kind not in CELLS:
+    if not isinstance(kind, str) or kind not in CELLS:
         raise ValueError(f"kind must be one of {sorted(CELLS)}, got {kind!r}")
     return CELLS[kind](n_inputs, n_hidden, batch_first=True, **options)
 

@@ -87,8 +87,10 @@ def split_text(text: str, val_fraction: float = 0.1) -> tuple[str, str]:
 
 def char_vocabulary(text: str) -> Vocabulary:
     """The characters of ``text``, sorted, as a ``Vocabulary`` (ids ``0 .. V - 1``)."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("text must be a non-empty str")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text:
+        raise ValueError("text must not be empty")
     return Vocabulary(sorted(set(text)))
 
 
@@ -155,18 +157,12 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
           evaluations: int | None = None, keep_best: bool = False, callback: Callable | None = None,
           callback_every: float | None = None, callbacks: int | None = None, seed: int = 0,
           progress: bool = True) -> TrainResult:
-    """Train ``model`` in place on ``train_ids`` ``(L,)`` with ``helpers.torch_nets.training.fit``
-    (Adam, clipping to ``max_norm``, a cosine schedule) until ``max_seconds`` of training,
-    ``max_epochs`` epochs or ``max_chars`` characters read, whichever comes first. A budget
-    in epochs or characters trains the same model on any machine (at a fixed thread
-    count); a budget in seconds does not.
-
-    Batches are char-rnn's (``epoch_windows``): the state is carried from window to window
-    and detached. The whole ``val_ids`` split is evaluated (nats per character) every
-    ``eval_every`` seconds or ``evaluations`` times over the budget, and at the end;
-    ``keep_best`` keeps the weights of the best evaluation. ``callback(model, seconds)``
-    runs every ``callback_every`` seconds or ``callbacks`` times. The result's items are
-    characters."""
+    """Train ``model`` in place on ``train_ids`` ``(L,)`` with ``training.fit`` (whose options
+    these are) until ``max_seconds``, ``max_epochs`` or ``max_chars`` characters, whichever
+    comes first: epochs and characters train the same model on any machine (at a fixed
+    thread count), seconds do not. Batches are char-rnn's (``epoch_windows``), the state
+    carried from window to window and detached; the evaluation is the whole ``val_ids``
+    split's nats per character (``keep_best``: keep the best evaluation's weights)."""
     if not isinstance(model, CharLM):
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     vocab_size = model.config["vocab_size"]
@@ -273,6 +269,8 @@ def load_checkpoint(path, model: CharLM | None = None, device=None) -> tuple[Cha
         reason = f"{type(exc).__name__}: {str(exc)[:REASON_CHARS]}"
         raise ValueError(f"{path} is damaged or not a checkpoint written by save_checkpoint ({reason}); "
                          "train again or restore the file") from exc
+    if config.get("kind") == "rnn":   # written before the kinds took the course's names
+        config = {**config, "kind": "srn"}
     if model is None:
         model = CharLM(**config)
     elif not isinstance(model, CharLM):

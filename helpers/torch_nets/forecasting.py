@@ -5,7 +5,6 @@ trained many-to-many, all predicting from windows made by ``helpers.data.series`
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -13,9 +12,16 @@ import torch
 from torch import nn
 
 from helpers.data.series import sliding_windows
+from helpers.numpy_nets.metrics import rmse
 from helpers.torch_nets.cells import check_sizes, evaluating, recurrent_layer
 from helpers.torch_nets.training import Budget, TrainResult, fit
-from helpers.validation import as_float_array, as_index_array, require_callable, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_callable,
+    require_int_in,
+    require_positive_int,
+)
 
 
 def persistence(values, ends) -> np.ndarray:
@@ -101,15 +107,14 @@ def train_forecaster(model: Forecaster, inputs, targets, *, val_windows, val_tar
     epoch's weights (``result.best + 1`` is that epoch)."""
     if not isinstance(model, Forecaster):
         raise TypeError(f"model must be a Forecaster, got {type(model).__name__}")
-    inputs = as_float_array(inputs, "inputs", (None, None))
+    inputs = as_float_array(inputs, "inputs", (None, None), allow_empty=False)
     targets = as_float_array(targets, "targets", inputs.shape)
-    val_windows = as_float_array(val_windows, "val_windows", (None, None))
+    val_windows = as_float_array(val_windows, "val_windows", (None, None), allow_empty=False)
     val_targets = as_float_array(val_targets, "val_targets", (val_windows.shape[0],))
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
     steps = inputs.shape[1]
-    if isinstance(warmup, bool) or not isinstance(warmup, numbers.Integral) or not 0 <= warmup < steps:
-        raise ValueError(f"warmup must be an integer in [0, {steps}) (steps per window), got {warmup!r}")
+    require_int_in(warmup, "warmup (steps of a window not scored)", 0, steps)
     to_units = (lambda z: z) if to_units is None else to_units
     require_callable(to_units, "to_units")
     x_all, y_all = torch.as_tensor(inputs, dtype=torch.float32), torch.as_tensor(targets, dtype=torch.float32)
@@ -124,7 +129,7 @@ def train_forecaster(model: Forecaster, inputs, targets, *, val_windows, val_tar
 
     def validation_rmse(model):
         predicted = np.asarray(to_units(model.predict_next(val_windows)), dtype=float)
-        return float(np.sqrt(np.mean((predicted - val_targets) ** 2)))
+        return rmse(val_targets, predicted)
 
     return fit(model, epoch_batches, batch_loss,
                Budget(epochs=epochs, steps_per_epoch=math.ceil(len(inputs) / batch_size)), lr=lr,
@@ -144,5 +149,5 @@ def error_by_horizon(forecasts, values, ends) -> np.ndarray:
         if not ok.any():
             raise ValueError(f"no origin has a true value {h} days later: the horizon is longer than "
                              "the test part")
-        out[h] = np.sqrt(np.mean((forecasts[ok, h] - values[ends[ok] + h]) ** 2))
+        out[h] = rmse(values[ends[ok] + h], forecasts[ok, h])
     return out

@@ -22,8 +22,10 @@ def sample(model: CharLM, vocab: Vocabulary, prompt: str, n_chars: int, temperat
     generator seeded by ``seed``, so a call is reproducible on any device. Returns the new
     characters only."""
     check_model_and_vocab(model, vocab)
-    if not isinstance(prompt, str) or not prompt:
-        raise ValueError(f"prompt must be a non-empty str, got {prompt!r}")
+    if not isinstance(prompt, str):
+        raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
+    if not prompt:
+        raise ValueError("prompt must not be empty: the model needs a character to start from")
     unknown = sorted({c for c in prompt if c not in vocab})
     if unknown:
         raise ValueError(f"the prompt holds characters outside the vocabulary: {unknown}")

@@ -50,7 +50,9 @@ def class_weights(labels, n_classes: int, power: float = 1.0) -> np.ndarray:
     in total ("balanced"); ``0`` gives all weights 1."""
     n_classes = require_positive_int(n_classes, "n_classes")
     labels = as_index_array(labels, "labels", n_classes, (None,))
-    if isinstance(power, bool) or not isinstance(power, numbers.Real) or not 0 <= power <= 1:
+    if not isinstance(power, numbers.Real):
+        raise TypeError(f"power must be a number in [0, 1], got {type(power).__name__}")
+    if isinstance(power, bool) or not 0 <= power <= 1:
         raise ValueError(f"power must be a number in [0, 1], got {power!r}")
     counts = np.bincount(labels, minlength=n_classes)
     if np.any(counts == 0):
@@ -64,21 +66,24 @@ def _batch(sequences, index) -> tuple[torch.Tensor, np.ndarray]:
     return torch.from_numpy(ids), lengths
 
 
-def _check_data(model, sequences, labels, name: str) -> np.ndarray:
+def _check_sequences(sequences, name: str) -> None:
+    """``TypeError`` unless ``sequences`` is a list of id sequences, ``ValueError`` if empty."""
     if isinstance(sequences, str | bytes) or not hasattr(sequences, "__len__"):
-        raise TypeError(f"{name} sequences must be a list of id sequences, got {type(sequences).__name__}")
-    labels = as_index_array(labels, f"{name} labels", model.config["n_classes"], (len(sequences),))
-    if labels.size == 0:
+        raise TypeError(f"{name} must be a list of id sequences, got {type(sequences).__name__}")
+    if len(sequences) == 0:
         raise ValueError(f"{name} holds no examples")
-    return labels
+
+
+def _check_data(model, sequences, labels, name: str) -> np.ndarray:
+    _check_sequences(sequences, f"{name} sequences")
+    return as_index_array(labels, f"{name} labels", model.config["n_classes"], (len(sequences),))
 
 
 def predict_proba(model: SequenceClassifier, sequences, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities ``(N, K)`` (softmax of the logits) for ``N`` id sequences."""
     if not isinstance(model, SequenceClassifier):
         raise TypeError(f"model must be a SequenceClassifier, got {type(model).__name__}")
-    if isinstance(sequences, str | bytes) or not hasattr(sequences, "__len__") or len(sequences) == 0:
-        raise ValueError("sequences must be a non-empty list of id sequences")
+    _check_sequences(sequences, "sequences")
     batch_size = require_positive_int(batch_size, "batch_size")
     out = []
     with evaluating(model):
@@ -135,8 +140,10 @@ def rank_labels(model: SequenceClassifier, vocab: Vocabulary, text: str, label_n
     not know become its unknown token (build it with ``unknown=``)."""
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be a helpers.data.text.Vocabulary, got {type(vocab).__name__}")
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"text must be a non-empty string, got {text!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError(f"text must hold at least one character that is not a space, got {text!r}")
     label_names = list(label_names)
     if isinstance(model, SequenceClassifier) and len(label_names) != model.config["n_classes"]:
         raise ValueError(f"label_names must name all {model.config['n_classes']} classes, "

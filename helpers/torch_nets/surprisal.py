@@ -8,15 +8,18 @@ import numpy as np
 import torch
 
 from helpers.data.text import Vocabulary
+from helpers.torch_nets.cells import device_of, evaluating
 from helpers.torch_nets.char_lm import CharLM, check_model_and_vocab
+from helpers.validation import require_positive_int
 
 
 def _encode(model, vocab, words, context) -> tuple[list[str], np.ndarray]:
     check_model_and_vocab(model, vocab)
     for name, seq in (("words", words), ("context", context)):
-        if isinstance(seq, str) or not hasattr(seq, "__len__") or len(seq) == 0:
-            raise TypeError(f"{name} must be a non-empty list of words (split the sentence first), "
-                            f"got {seq!r}")
+        if isinstance(seq, str) or not hasattr(seq, "__len__"):
+            raise TypeError(f"{name} must be a list of words (split the sentence first), got {seq!r}")
+        if len(seq) == 0:
+            raise ValueError(f"{name} must hold at least one word, got {seq!r}")
     tokens = list(context) + list(words)
     missing = [w for w in tokens if w not in vocab]
     if missing:
@@ -24,17 +27,13 @@ def _encode(model, vocab, words, context) -> tuple[list[str], np.ndarray]:
     return tokens, vocab.encode(tokens)
 
 
-@torch.no_grad()
 def next_word_probabilities(model: CharLM, vocab: Vocabulary, words, context=(".",)) -> np.ndarray:
     """``(T, V)``: row ``t`` is the model's distribution over the word after ``context``
     followed by ``words[:t]`` (the state starts from zero and reads ``context`` first, as
     it would read the end of the previous sentence)."""
     tokens, ids = _encode(model, vocab, words, context)
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    logits, _ = model(torch.from_numpy(ids[None, :-1]).to(device))
-    model.train(was_training)
+    with evaluating(model):
+        logits, _ = model(torch.from_numpy(ids[None, :-1]).to(device_of(model)))
     probs = torch.softmax(logits[0].double(), dim=-1).cpu().numpy()
     return probs[len(tokens) - len(words) - 1:]
 
@@ -51,8 +50,7 @@ def expected_words(model: CharLM, vocab: Vocabulary, words, context=(".",), top:
                    ) -> list[list[tuple[str, float]]]:
     """For each position of ``words``, the ``top`` words the model found most likely there,
     as ``(word, probability)`` pairs."""
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a positive integer, got {top!r}")
+    top = require_positive_int(top, "top")
     probs = next_word_probabilities(model, vocab, words, context)
     order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
     return [[(vocab.tokens[k], float(row[k])) for k in idx] for row, idx in zip(probs, order, strict=True)]

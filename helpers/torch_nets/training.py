@@ -58,10 +58,11 @@ class Budget:
         if all(limit is None for limit in (self.steps, self.epochs, self.items, self.seconds)):
             raise ValueError("give a budget: a number of steps, epochs, items (characters, sequences, "
                              "windows) or seconds, or several")
-        for name in ("steps", "epochs", "items", "steps_per_epoch", "seconds"):
+        for name in ("steps", "epochs", "items", "seconds", "steps_per_epoch"):
             check = require_positive_float if name == "seconds" else require_positive_int
+            argument = name if name == "steps_per_epoch" else f"max_{name}"   # as fit's callers name it
             if getattr(self, name) is not None:
-                setattr(self, name, check(getattr(self, name), f"max_{name}"))
+                setattr(self, name, check(getattr(self, name), argument))
 
     def done(self, result: TrainResult, seconds: float) -> float:
         """The fraction of the budget spent, ``>= 1`` when training must stop."""
@@ -79,7 +80,7 @@ def _due(every: float | None, count: int | None, done: int, fraction: float, sec
     return every is not None and seconds >= (done + 1) * every
 
 
-def _check_options(lr, max_norm, schedule, keep_best, evaluate, functions, counts, every) -> None:
+def _check_options(lr, max_norm, schedule, keep_best, evaluate, functions, counts, every_values) -> None:
     require_positive_float(lr, "lr")
     if max_norm is not None:
         require_positive_float(max_norm, "max_norm")
@@ -87,8 +88,11 @@ def _check_options(lr, max_norm, schedule, keep_best, evaluate, functions, count
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if keep_best is not None and (keep_best not in KEEP_BEST or evaluate is None):
         raise ValueError(f"keep_best must be 'min' or 'max' (and needs evaluate) or None, got {keep_best!r}")
+    for count, every in (("evaluations", "eval_every"), ("callbacks", "callback_every")):
+        if counts[count] is not None and every_values[every] is not None:
+            raise ValueError(f"give {count} or {every}, not both")
     for checks, named in ((require_callable, functions), (require_positive_int, counts),
-                          (require_positive_float, every)):
+                          (require_positive_float, every_values)):
         for name, value in named.items():
             if value is not None:
                 checks(value, name)
@@ -124,8 +128,9 @@ class _Run:
         self.loss_sum = self.loss_items = 0.0
         val = float(self.paused(lambda: self.evaluate(self.model))) if self.evaluate else float("nan")
         self.result.history.append((self.seconds(), self.result.items, train_loss, val))
-        best = self.result.best
-        if self.keep_best and (best is None or KEEP_BEST[self.keep_best](val, self.result.history[best][3])):
+        best = None if self.result.best is None else self.result.history[self.result.best][3]
+        if self.keep_best and not np.isnan(val) and (
+                best is None or np.isnan(best) or KEEP_BEST[self.keep_best](val, best)):
             self.result.best = len(self.result.history) - 1
             self.best_state = copy.deepcopy(self.model.state_dict())
 
@@ -184,6 +189,7 @@ def fit(model: nn.Module, epoch_batches: Callable[[np.random.Generator], Iterabl
     model.train()
     while run.fraction() < 1.0:
         run.result.epochs += 1
+        steps_before = run.result.steps
         for batch in epoch_batches(rng):
             if run.fraction() >= 1.0:
                 break
@@ -204,4 +210,6 @@ def fit(model: nn.Module, epoch_batches: Callable[[np.random.Generator], Iterabl
             if callback is not None and _due(callback_every, callbacks, called, fraction, seconds):
                 run.paused(lambda s=seconds: callback(model, s))
                 called += 1
+        if run.result.steps == steps_before and run.fraction() < 1.0:
+            raise ValueError(f"epoch_batches gave no batch in epoch {run.result.epochs}: nothing to train on")
     return run.finish()
