@@ -246,7 +246,7 @@ class MLP:
 
     def step(self, grads: dict[str, np.ndarray], learning_rate: float) -> None:
         """Steepest descent in place: ``w <- w - eta dJ/dw`` and ``b <- b - eta dJ/db``."""
-        eta = _check_learning_rate(learning_rate)
+        eta = require_positive_float(learning_rate, "learning_rate")
         params = self.parameters()
         check_keys(grads, "grads", list(params))
         self._step({name: as_float_array(grads[name], f"grads[{name!r}]", shape=p.shape)
@@ -261,10 +261,6 @@ def _cost_value(y: np.ndarray, v: np.ndarray, T: np.ndarray, cost: str) -> float
     if cost == "mse":
         return float(0.5 * np.sum((y - T) ** 2) / T.shape[0])
     return float(-np.sum(T * log_softmax(v)) / T.shape[0])
-
-
-def _check_learning_rate(learning_rate) -> float:
-    return require_positive_float(learning_rate, "learning_rate")
 
 
 def train(net: MLP, X, T, cost: str, learning_rate: float, epochs: int, batch_size: int,
@@ -283,7 +279,7 @@ def train(net: MLP, X, T, cost: str, learning_rate: float, epochs: int, batch_si
     check_cost(cost, net.activations[-1])
     X = net.check_input(X)
     T = net.check_target(T, X.shape[0])
-    eta = _check_learning_rate(learning_rate)
+    eta = require_positive_float(learning_rate, "learning_rate")
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
     require_generator(rng)

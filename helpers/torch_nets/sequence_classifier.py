@@ -72,6 +72,11 @@ def _check_sequences(sequences, name: str) -> None:
         raise TypeError(f"{name} must be a list of id sequences, got {type(sequences).__name__}")
     if len(sequences) == 0:
         raise ValueError(f"{name} holds no examples")
+    for i, seq in enumerate(sequences):   # named by their place in the whole list, not in a batch
+        if isinstance(seq, str | bytes) or not hasattr(seq, "__len__"):
+            raise TypeError(f"{name}[{i}] must be a sequence of ids, got {type(seq).__name__}")
+        if len(seq) == 0:
+            raise ValueError(f"{name}[{i}] is empty: every sequence needs at least one id")
 
 
 def _check_data(model, sequences, labels, name: str) -> np.ndarray:
