@@ -250,7 +250,7 @@ add(
     "splits.stratified_split",
     "seed float",
     lambda: splits.stratified_split([0, 1], [0.5, 0.5], seed=0.5),
-    TypeError,
+    ValueError,
     "seed",
 )
 add("splits.time_split", "n 0", lambda: splits.time_split(0, [0.5, 0.5]), ValueError, "n")
@@ -342,7 +342,15 @@ add(
     "rng",
 )
 add("pcfg.exact_surprisal", "a string", lambda: pcfg.exact_surprisal({("a",): 1.0}, "a"), TypeError, "words")
-add("pcfg.exact_surprisal", "empty", lambda: pcfg.exact_surprisal({("a",): 1.0}, []), TypeError, "words")
+add("pcfg.exact_surprisal", "empty", lambda: pcfg.exact_surprisal({("a",): 1.0}, []), ValueError, "words")
+for label, words in [("None", None), ("a dict", {"a": 1}), ("an empty array", np.zeros(0))]:
+    add("pcfg.exact_surprisal", f"words {label}", lambda w=words: pcfg.exact_surprisal({("a",): 1.0}, w),
+        ValueError if label == "an empty array" else TypeError, "words")
+add("pcfg.check_grammar", "start a list",
+    lambda: pcfg.check_grammar({"S": [(1.0, ["a"])]}, ["S"]), ValueError, "start")
+for label, labels in [("a dict", {"a": 0, "b": 1}), ("4-D arrays", [np.zeros((2, 2, 2, 2))] * 4)]:
+    add("splits.stratified_split", f"labels {label}", lambda v=labels: splits.stratified_split(v, [0.5, 0.5]),
+        TypeError, "labels")
 add(
     "pcfg.exact_surprisal",
     "impossible word",

@@ -1329,6 +1329,22 @@ add(
 )
 
 
+# ---------------------------------------------------------------- found by tools/bad_input_probe.py
+add("recurrent.require_network", "a string", lambda: recurrent.require_network("srn"), TypeError, "module")
+for label, call in [
+    ("train_on_task", lambda: tasks.train_on_task("srn", task_srn(), 1, 1, np.random.default_rng(0))),
+    ("evaluate_on_task", lambda: tasks.evaluate_on_task(None, task_srn(), 1, np.random.default_rng(0))),
+    ("blame_by_lag", lambda: gradient_flow.blame_by_lag(srn.init_params, params64(), IDS, TARGETS)),
+]:
+    module = "gradient_flow" if label == "blame_by_lag" else "tasks"
+    add(f"{module}.{label}", "module not a network", call, TypeError, "module")
+add("gradient_flow.blame_by_lag", "targets None",
+    lambda: gradient_flow.blame_by_lag(srn, params64(), IDS, None), TypeError, "targets")
+add("gradient_flow.jacobian_bound", "max_slope None",
+    lambda: gradient_flow.jacobian_bound(np.eye(2), 1, None), TypeError, "max_slope")
+add("gradient_flow.lag_curve", "activation an array", lambda: gradient_flow.lag_curve(1.0, np.zeros(2)),
+    ValueError, "activation")
+
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {
     "optim.EpochResult": "a NamedTuple returned by train_epoch",

@@ -286,7 +286,7 @@ add(
     "period 0",
     lambda: forecasting.seasonal_naive(np.arange(5.0), [3], 0),
     ValueError,
-    "width",
+    "period",
 )
 add(
     "forecasting.fit_autoregression",
@@ -300,7 +300,7 @@ add(
     "order 0",
     lambda: forecasting.fit_autoregression(np.arange(10.0), 0, [5]),
     ValueError,
-    "width",
+    "order",
 )
 add_array_cases(
     "forecasting.autoregression_predict",
@@ -522,10 +522,15 @@ def classifier_call(**kwargs):
 
 for label, kwargs, expect, name in [
     ("model None", {"model": None}, TypeError, "model"),
-    ("labels count", {"labels": [0]}, ValueError, "training labels"),
-    ("label out of range", {"labels": [0, 5]}, ValueError, "training labels"),
-    ("no validation", {"val_sequences": [], "val_labels": []}, ValueError, "validation"),
-    ("sequences a string", {"sequences": "ab"}, TypeError, "training sequences"),
+    ("labels count", {"labels": [0]}, ValueError, "labels"),
+    ("label out of range", {"labels": [0, 5]}, ValueError, "labels"),
+    ("no validation", {"val_sequences": [], "val_labels": []}, ValueError, "val_sequences"),
+    ("sequences a string", {"sequences": "ab"}, TypeError, "sequences"),
+    ("an empty sequence far down the list", {"sequences": [[0]] * 1 + [[]], "labels": [0, 1]}, ValueError,
+     "sequences[1] is empty"),
+    ("val_labels None", {"val_labels": None}, TypeError, "val_labels"),
+    ("seed a string", {"seed": "0"}, TypeError, "seed"),
+    ("progress an array", {"progress": np.zeros(2)}, TypeError, "progress"),
     ("weights shape", {"weights": [1.0]}, ValueError, "weights"),
     ("weights zero", {"weights": [1.0, 0.0]}, ValueError, "weights"),
     ("epochs 0", {"epochs": 0}, ValueError, "epochs"),
@@ -756,6 +761,26 @@ add("cells.device_of", "no weights", lambda: cells.device_of(torch.nn.ReLU()), V
 add("cells.final_hidden", "a list", lambda: cells.final_hidden([torch.zeros(1)]), TypeError, "state")
 add("cells.evaluating", "a dict", lambda: cells.evaluating({}).__enter__(), TypeError, "model")
 
+
+# ---------------------------------------------------------------- found by tools/bad_input_probe.py
+add("char_lm.epoch_windows", "seq_len a string, refused when called", lambda: char_lm.epoch_windows(
+    np.arange(20) % 3, 2, "4", np.random.default_rng(0)), TypeError, "seq_len")
+for label, kwargs, expect, names in [
+    ("val_ids too short to evaluate", {"val_ids": [0, 1, 2]}, ValueError, "val_ids holds 3 characters"),
+    ("no budget", {"max_seconds": None}, ValueError, "max_seconds, max_epochs, max_chars"),
+    ("seed a string", {"seed": "0", "max_epochs": 1, "n_streams": 2, "seq_len": 4}, TypeError, "seed"),
+    ("n_streams beyond the text", {"n_streams": 1000, "max_epochs": 1}, ValueError, "n_streams=1000"),
+]:
+    add("char_lm.train", label,
+        lambda kw=kwargs: char_lm.train(char_model(), np.arange(60) % 3, progress=False, **kw), expect, names)
+add("sampling.sample", "seed a string",
+    lambda: sampling.sample(char_model(), char_vocab(), "ab", 2, seed="x"), TypeError, "seed")
+add("forecasting.autoregression_predict", "no coefficients", lambda: forecasting.autoregression_predict(
+    [], np.ones((2, 2))), ValueError, "coefficients")
+add("sequence_classifier.rank_labels", "label_names None", lambda: sequence_classifier.rank_labels(
+    tiny_classifier(), text.Vocabulary(list("ab")), "ab", None), TypeError, "label_names")
+add("surprisal.model_surprisal", "words a dict", lambda: surprisal.model_surprisal(
+    word_model(), WORDS, {"a": 1}), TypeError, "words")
 
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {

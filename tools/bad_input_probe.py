@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import signal
 import sys
 import warnings
 
@@ -41,6 +42,7 @@ WRONG = {
     "10**12": 10**12,
 }
 CLEAR = (TypeError, ValueError, KeyError, FileExistsError)
+SECONDS = 3   # a call still running then accepted an enormous budget
 
 
 def rng():
@@ -329,28 +331,38 @@ CALLS = {
 }
 
 
+class _Slow(Exception):
+    pass
+
+
+def _stop(signum, frame):
+    raise _Slow
+
+
 def outcome(function, kwargs, name) -> tuple[str, str]:
+    signal.signal(signal.SIGALRM, _stop)
+    signal.alarm(SECONDS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = function(**kwargs)
+    except _Slow:
+        return "slow", f"still running after {SECONDS} s (accepted, and works on it)"
+    except MemoryError as error:   # or torch's allocator: a size beyond the machine, refused at once
+        return "too big", f"{type(error).__name__}: {str(error)[:110]}"
     except CLEAR as error:
         message = str(error)
-        return (
-            "clear" if name in message and "Traceback" not in message else "cryptic",
-            f"{type(error).__name__}: {message[:110]}",
-        )
+        kind = "clear" if name in message and "Traceback" not in message else "cryptic"
+        return kind, f"{type(error).__name__}: {message[:110]}"
     except Exception as error:  # noqa: BLE001 - sorting every failure is the point
+        too_big = ("can't allocate memory", "array is too big", "too large to convert")
+        if any(text in str(error) for text in too_big):
+            return "too big", f"{type(error).__name__}: {str(error)[:110]}"
         return "cryptic", f"{type(error).__name__}: {str(error)[:110]}"
-    silent = (
-        any(
-            isinstance(v, float) and math.isnan(v)
-            for v in np.ravel(result)
-            if isinstance(result, np.ndarray | float)
-        )
-        if isinstance(result, np.ndarray | float)
-        else False
-    )
+    finally:
+        signal.alarm(0)
+    values = np.ravel(result) if isinstance(result, np.ndarray | float) else []
+    silent = any(isinstance(v, float | np.floating) and math.isnan(v) for v in values)
     return ("silent" if silent else "accepted"), repr(result)[:80]
 
 

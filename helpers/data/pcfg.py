@@ -25,7 +25,7 @@ def check_grammar(grammar, start: str = "S") -> None:
     if not isinstance(grammar, dict) or not grammar:
         raise TypeError(f"grammar must be a non-empty dict {{nonterminal: [(p, [symbols])]}}, "
                         f"got {type(grammar).__name__}")
-    if start not in grammar:
+    if not isinstance(start, str) or start not in grammar:
         raise ValueError(f"the start symbol {start!r} has no rules; the grammar defines {sorted(grammar)}")
     for lhs, rules in grammar.items():
         if not isinstance(rules, list | tuple) or not rules:
@@ -80,8 +80,10 @@ def sentence_distribution(grammar, start: str = "S", max_sentences: int = 1_000_
 
 
 def _check_distribution(distribution) -> None:
-    if not isinstance(distribution, dict) or not distribution:
-        raise TypeError("distribution must be the non-empty dict that sentence_distribution returns")
+    if not isinstance(distribution, dict) or not distribution or not all(
+            isinstance(s, tuple) and isinstance(p, float) for s, p in distribution.items()):
+        raise TypeError("distribution must be the non-empty {sentence tuple: probability} dict that "
+                        "sentence_distribution returns")
 
 
 def sample_sentences(distribution, n: int, rng: np.random.Generator) -> list[tuple[str, ...]]:
@@ -100,8 +102,11 @@ def exact_surprisal(distribution, words) -> np.ndarray:
     ``(T,)``: the probability of all sentences that start with ``w_1 .. w_t`` divided by
     that of those starting with ``w_1 .. w_{t-1}``."""
     _check_distribution(distribution)
-    if isinstance(words, str) or not all(isinstance(w, str) for w in words) or not words:
-        raise TypeError("words must be a non-empty list of word strings (split the sentence first)")
+    if isinstance(words, str | dict | set) or not hasattr(words, "__len__") or not all(
+            isinstance(w, str) for w in words):
+        raise TypeError(f"words must be a list of word strings (split the sentence first), got {words!r}")
+    if len(words) == 0:
+        raise ValueError("words must hold at least one word")
     words = tuple(words)
     mass = [sum(p for s, p in distribution.items() if s[:t] == words[:t]) for t in range(len(words) + 1)]
     for t in range(1, len(words) + 1):

@@ -4,12 +4,12 @@ as one surname never in two parts) and by time for a series (the test part comes
 
 from __future__ import annotations
 
-import numbers
 from collections import Counter
+from collections.abc import Hashable
 
 import numpy as np
 
-from helpers.validation import as_float_array, require_positive_int
+from helpers.validation import as_float_array, require_int_in, require_positive_int
 
 
 def _fractions(fractions) -> np.ndarray:
@@ -37,14 +37,15 @@ def stratified_split(labels, fractions, seed: int = 0, groups=None) -> list[np.n
     key per example; all examples with the same key go to the same part (a surname listed
     under two languages lands in one part only). A group is placed with the examples of the
     rarest class among its members."""
-    if isinstance(labels, str | bytes) or not hasattr(labels, "__len__"):
+    if isinstance(labels, str | bytes | dict | set) or not hasattr(labels, "__len__"):
         raise TypeError(f"labels must be a list with one label per example, got {type(labels).__name__}")
     labels = list(labels)
     if not labels:
         raise ValueError("labels is empty: there is nothing to split")
     fractions = _fractions(fractions)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    require_int_in(seed, "seed", 0)
+    if any(not isinstance(label, Hashable) or isinstance(label, np.ndarray) for label in labels):
+        raise TypeError("labels must be one class (a name or a number) per example, not arrays or lists")
     if groups is None:
         groups = list(range(len(labels)))
     elif isinstance(groups, str | bytes) or not hasattr(groups, "__len__") or len(groups) != len(labels):

@@ -128,24 +128,24 @@ def contiguous_streams(ids, n_streams: int) -> tuple[np.ndarray, np.ndarray]:
     n_streams = require_positive_int(n_streams, "n_streams")
     per_row = (ids.size - 1) // n_streams
     if per_row < 1:
-        raise ValueError(f"{ids.size} tokens are too few for {n_streams} streams (need at least "
-                         f"{n_streams + 1})")
+        raise ValueError(f"ids holds {ids.size} tokens, too few for n_streams={n_streams} streams (need at "
+                         f"least {n_streams + 1})")
     used = per_row * n_streams
     return ids[:used].reshape(n_streams, per_row), ids[1:used + 1].reshape(n_streams, per_row)
 
 
 def bptt_chunks(inputs, targets, seq_len: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(x, y)`` column blocks of ``(N, S)`` arrays, ``seq_len`` steps each (the last
+    """The ``(x, y)`` column blocks of ``(N, S)`` arrays, ``seq_len`` steps each (the last
     may be shorter), in order: block ``j`` continues block ``j - 1`` in every row, so
-    the final state of one block is the initial state of the next (truncated BPTT)."""
+    the final state of one block is the initial state of the next (truncated BPTT).
+    Checked when called; the blocks are made as they are read."""
     inputs = as_index_array(inputs, "inputs", np.iinfo(np.int64).max)
     targets = as_index_array(targets, "targets", np.iinfo(np.int64).max)
     if inputs.ndim != 2 or inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must be (N, S) arrays of one shape, got "
                          f"{inputs.shape} and {targets.shape}")
     seq_len = require_positive_int(seq_len, "seq_len")
-    for start in range(0, inputs.shape[1], seq_len):
-        yield inputs[:, start:start + seq_len], targets[:, start:start + seq_len]
+    return ((inputs[:, s:s + seq_len], targets[:, s:s + seq_len]) for s in range(0, inputs.shape[1], seq_len))
 
 
 def word_tokens_from(text: str, start: str, n_tokens: int) -> list[str]:

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.numpy_nets import lstm, srn
+from helpers.numpy_nets import lstm, recurrent, srn
 from helpers.numpy_nets.recurrent import IGNORE
-from helpers.validation import as_float_array, as_index_array, require_int_in, require_positive_int
+from helpers.validation import (
+    as_float_array,
+    as_index_array,
+    require_int_in,
+    require_positive_float,
+    require_positive_int,
+)
 
 
 def scale_spectral_radius(W, rho: float) -> np.ndarray:
@@ -68,7 +74,7 @@ def jacobian_bound(W, lag: int, max_slope: float = 1.0) -> float:
     whatever the states, since each factor has norm at most ``s_max(W) * max_slope``."""
     W = as_float_array(W, "W", (None, None))
     lag = require_int_in(lag, "lag", 0)
-    return float((np.linalg.norm(W, 2) * float(max_slope)) ** lag)
+    return float((np.linalg.norm(W, 2) * require_positive_float(max_slope, "max_slope")) ** lag)
 
 
 def blame_norms(params, inputs, target: int, h0=None) -> np.ndarray:
@@ -96,7 +102,7 @@ def lag_curve(rho: float, activation: str = "tanh", n_steps: int = 60, n_hidden:
     ``lag = 0 .. n_steps`` in a random network whose recurrent matrix has spectral radius
     ``rho``, driven by random inputs. ``activation``: ``'tanh'`` (slopes ``1 - h^2`` shrink
     the product) or ``'linear'`` (only ``W`` counts). Returns ``(n_steps + 1,)``."""
-    if activation not in ("tanh", "linear"):
+    if not isinstance(activation, str) or activation not in ("tanh", "linear"):
         raise ValueError(f"activation must be 'tanh' or 'linear', got {activation!r}")
     n_steps = require_positive_int(n_steps, "n_steps")
     n_hidden = require_positive_int(n_hidden, "n_hidden")
@@ -129,9 +135,9 @@ def blame_by_lag(module, params, inputs, targets) -> dict[str, np.ndarray]:
     Each value comes from the gradient for the initial state of the run that starts at
     step ``k`` from the state the full forward pass reached there, so it is exactly the
     blame BPTT hands to that state. Returns ``{'h': (T,)}`` (and ``'c'`` for the LSTM)."""
-    module.check_params(params)
+    recurrent.require_network(module)
     cache = module.forward(params, inputs)
-    targets = np.asarray(targets)
+    targets = recurrent.check_targets(targets, cache.probs)
     n_hidden = cache.hidden.shape[2]
     is_lstm = module is lstm
     norms: dict[str, list[float]] = {"h": [], "c": []} if is_lstm else {"h": []}

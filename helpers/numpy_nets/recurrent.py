@@ -65,6 +65,12 @@ def last_state(cache) -> np.ndarray:
     return cache.hidden[:, -1]
 
 
+def require_network(module) -> None:
+    """``TypeError`` unless ``module`` is one of the numpy networks (``srn``, ``lstm``, ``gru``)."""
+    if not all(callable(getattr(module, f, None)) for f in ("check_params", "forward", "loss_and_gradients")):
+        raise TypeError(f"module must be helpers.numpy_nets.srn, lstm or gru, got {module!r}")
+
+
 def check_inputs(inputs, n_inputs: int) -> np.ndarray:
     """Token ids ``(N, T)`` in ``[0, M)`` (integers), or input vectors ``(N, T, M)`` (real
     numbers; integer or boolean one-hot codes become floats). Returns int64 ids, or floats."""

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.numpy_nets import optim
+from helpers.numpy_nets import optim, recurrent
 from helpers.numpy_nets.recurrent import IGNORE
 from helpers.validation import (
     as_float_array,
@@ -76,6 +76,7 @@ def query_accuracy(probs, answers) -> float:
 
 def _task_sizes(module, params) -> int:
     """Check ``params`` for ``module`` and that they fit the task; returns ``n_symbols``."""
+    recurrent.require_network(module)
     n_inputs, _, n_symbols = module.check_params(params)
     if n_inputs != n_symbols + 1:
         raise ValueError(f"the task needs n_inputs = n_symbols + 1 = {n_symbols + 1} for {n_symbols} "

@@ -97,15 +97,16 @@ def char_vocabulary(text: str) -> Vocabulary:
 def epoch_windows(ids, n_streams: int, seq_len: int, rng: np.random.Generator) -> Iterator[tuple]:
     """One epoch of char-rnn batches: skip a random offset in ``[0, seq_len)`` (so the window
     borders move from epoch to epoch), cut the rest into ``n_streams`` contiguous streams,
-    and yield ``(x, y)`` windows ``(N, T)`` (int64 numpy) left to right; window ``j + 1``
-    continues window ``j`` in every stream, so the state can be carried across."""
+    and give ``(x, y)`` windows ``(N, T)`` (int64 numpy) left to right; window ``j + 1``
+    continues window ``j`` in every stream, so the state can be carried across. The
+    arguments are checked when it is called, not when the first window is read."""
     ids = as_index_array(ids, "ids", np.iinfo(np.int64).max, (None,))
     n_streams = require_positive_int(n_streams, "n_streams")
     seq_len = require_positive_int(seq_len, "seq_len")
     require_generator(rng)
     offset = int(rng.integers(0, seq_len))
     inputs, targets = contiguous_streams(ids[offset:], n_streams)
-    yield from bptt_chunks(inputs, targets, seq_len)
+    return bptt_chunks(inputs, targets, seq_len)
 
 
 def detach(state):
@@ -148,7 +149,8 @@ def evaluate(model: CharLM, ids, n_streams: int = 16, seq_len: int = 256) -> Eva
             cost = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y, reduction="sum")
             total += cost.item()
     nats = total / targets.size
-    return Evaluation(nats, nats / math.log(2), math.exp(nats), int(targets.size))
+    perplexity = math.exp(nats) if nats < 700 else math.inf   # a diverged model: no overflow error
+    return Evaluation(nats, nats / math.log(2), perplexity, int(targets.size))
 
 
 def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_len: int = 64,
@@ -169,6 +171,11 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
     train_ids = as_index_array(train_ids, "train_ids", vocab_size, (None,))
     if val_ids is not None:
         val_ids = as_index_array(val_ids, "val_ids", vocab_size, (None,))
+        if val_ids.size <= 16:
+            raise ValueError(f"val_ids holds {val_ids.size} characters: evaluation reads 16 streams, "
+                             "so 17 at least")
+    if max_seconds is None and max_epochs is None and max_chars is None:
+        raise ValueError("give a budget: max_seconds, max_epochs, max_chars or several")
     if keep_best and val_ids is None:
         raise ValueError("keep_best needs val_ids: the kept weights are those with the best validation cost")
     if max_chars is not None:
@@ -177,8 +184,8 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
     seq_len = require_positive_int(seq_len, "seq_len")
     windows_per_epoch = math.ceil(((train_ids.size - seq_len) // n_streams) / seq_len)
     if windows_per_epoch < 1:
-        raise ValueError(f"{train_ids.size} training characters are too few for {n_streams} streams "
-                         f"of windows of {seq_len}")
+        raise ValueError(f"train_ids holds {train_ids.size} characters, too few for n_streams={n_streams} "
+                         f"streams of seq_len={seq_len}")
     budget = Budget(epochs=max_epochs, items=max_chars, seconds=max_seconds,
                     steps_per_epoch=windows_per_epoch)
     device, carried = device_of(model), {"state": None}

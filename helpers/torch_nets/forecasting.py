@@ -31,15 +31,15 @@ def persistence(values, ends) -> np.ndarray:
 
 def seasonal_naive(values, ends, period: int) -> np.ndarray:
     """The same day one season earlier: ``values[e - period]``, ``(N,)``."""
-    return sliding_windows(values, period, ends)[0][:, 0]
+    return sliding_windows(values, require_positive_int(period, "period"), ends)[0][:, 0]
 
 
 def fit_autoregression(values, order: int, ends) -> np.ndarray:
     """Least-squares coefficients ``(order + 1,)`` of ``values[e] ~ w . values[e-order:e] + b``
     over the target days ``ends`` (training days only); the last entry is ``b``."""
-    inputs, targets = sliding_windows(values, order, ends)
+    inputs, targets = sliding_windows(values, require_positive_int(order, "order"), ends)
     if targets.size <= order:
-        raise ValueError(f"{targets.size} training days are too few to fit {order + 1} coefficients")
+        raise ValueError(f"ends names {targets.size} training days, too few to fit {order + 1} coefficients")
     design = np.column_stack([inputs, np.ones(len(inputs))])
     return np.linalg.lstsq(design, targets, rcond=None)[0]
 
@@ -48,6 +48,8 @@ def autoregression_predict(coefficients, windows) -> np.ndarray:
     """The autoregression's next value after each window: ``windows`` ``(N, order)`` ->
     ``(N,)``."""
     coefficients = as_float_array(coefficients, "coefficients", (None,))
+    if coefficients.size < 2:
+        raise ValueError(f"coefficients must hold at least one weight and the bias, got {coefficients.size}")
     windows = as_float_array(windows, "windows", (None, coefficients.size - 1))
     return windows @ coefficients[:-1] + coefficients[-1]
 

@@ -11,7 +11,7 @@ from helpers.data.text import Vocabulary
 from helpers.numpy_nets.generation import check_options, generate
 from helpers.torch_nets.cells import device_of, evaluating
 from helpers.torch_nets.char_lm import CharLM, check_model_and_vocab
-from helpers.validation import require_positive_int
+from helpers.validation import require_int_in, require_positive_int
 
 
 def sample(model: CharLM, vocab: Vocabulary, prompt: str, n_chars: int, temperature: float = 1.0,
@@ -31,6 +31,7 @@ def sample(model: CharLM, vocab: Vocabulary, prompt: str, n_chars: int, temperat
         raise ValueError(f"the prompt holds characters outside the vocabulary: {unknown}")
     n_chars = require_positive_int(n_chars, "n_chars")
     check_options(temperature, top_k, top_p)
+    require_int_in(seed, "seed", 0)
     if not isinstance(greedy, bool):
         raise TypeError(f"greedy must be True or False, got {greedy!r}")
     device = device_of(model)

@@ -79,9 +79,9 @@ def _check_sequences(sequences, name: str) -> None:
             raise ValueError(f"{name}[{i}] is empty: every sequence needs at least one id")
 
 
-def _check_data(model, sequences, labels, name: str) -> np.ndarray:
-    _check_sequences(sequences, f"{name} sequences")
-    return as_index_array(labels, f"{name} labels", model.config["n_classes"], (len(sequences),))
+def _check_data(model, sequences, labels, prefix: str = "") -> np.ndarray:
+    _check_sequences(sequences, f"{prefix}sequences")
+    return as_index_array(labels, f"{prefix}labels", model.config["n_classes"], (len(sequences),))
 
 
 def predict_proba(model: SequenceClassifier, sequences, batch_size: int = 1024) -> np.ndarray:
@@ -111,8 +111,8 @@ def train_classifier(model: SequenceClassifier, sequences, labels, *, val_sequen
     if not isinstance(model, SequenceClassifier):
         raise TypeError(f"model must be a SequenceClassifier, got {type(model).__name__}")
     n_classes = model.config["n_classes"]
-    labels = _check_data(model, sequences, labels, "training")
-    val_labels = _check_data(model, val_sequences, val_labels, "validation")
+    labels = _check_data(model, sequences, labels)
+    val_labels = _check_data(model, val_sequences, val_labels, "val_")
     epochs = require_positive_int(epochs, "epochs")
     batch_size = require_positive_int(batch_size, "batch_size")
     if weights is not None:
@@ -149,6 +149,9 @@ def rank_labels(model: SequenceClassifier, vocab: Vocabulary, text: str, label_n
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not text.strip():
         raise ValueError(f"text must hold at least one character that is not a space, got {text!r}")
+    if isinstance(label_names, str) or not hasattr(label_names, "__len__") or not all(
+            isinstance(n, str) for n in label_names):
+        raise TypeError(f"label_names must be a list of class names, got {label_names!r}")
     label_names = list(label_names)
     if isinstance(model, SequenceClassifier) and len(label_names) != model.config["n_classes"]:
         raise ValueError(f"label_names must name all {model.config['n_classes']} classes, "

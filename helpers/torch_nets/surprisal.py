@@ -16,7 +16,8 @@ from helpers.validation import require_positive_int
 def _encode(model, vocab, words, context) -> tuple[list[str], np.ndarray]:
     check_model_and_vocab(model, vocab)
     for name, seq in (("words", words), ("context", context)):
-        if isinstance(seq, str) or not hasattr(seq, "__len__"):
+        if isinstance(seq, str | dict | set) or not hasattr(seq, "__len__") or not all(
+                isinstance(w, str) for w in seq):
             raise TypeError(f"{name} must be a list of words (split the sentence first), got {seq!r}")
         if len(seq) == 0:
             raise ValueError(f"{name} must hold at least one word, got {seq!r}")

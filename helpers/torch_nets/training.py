@@ -17,7 +17,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from helpers.numpy_nets.optim import cosine_factor
-from helpers.validation import require_callable, require_positive_float, require_positive_int
+from helpers.validation import require_callable, require_int_in, require_positive_float, require_positive_int
 
 REFRESH_SECONDS = 0.5  # progress-bar updates: each is a message from the kernel to the browser
 SCHEDULES = ("cosine", "constant")
@@ -181,7 +181,9 @@ def fit(model: nn.Module, epoch_batches: Callable[[np.random.Generator], Iterabl
                    {"epoch_batches": epoch_batches, "batch_loss": batch_loss, "evaluate": evaluate,
                     "callback": callback}, {"evaluations": evaluations, "callbacks": callbacks},
                    {"eval_every": eval_every, "callback_every": callback_every})
-    torch.manual_seed(seed)
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {type(progress).__name__}")
+    torch.manual_seed(require_int_in(seed, "seed", 0))
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     run = _Run(model, budget, evaluate, keep_best, progress)
