@@ -742,6 +742,8 @@ add(
 
 # ---------------------------------------------------------------- cells: what every torch model shares
 READER = {"kind": "gru", "dropout": 0.0, "vocab_size": 3, "hidden": 2, "embedding": 2}
+add("cells.TokenReader", "layers 10**12 (torch would hang building them)",
+    lambda: cells.TokenReader(**READER, layers=10 ** 12), ValueError, "layers must be at most 64")
 for label, options, names in [("kind rnn", {"kind": "rnn"}, "kind"),
                               ("dropout 1", {"dropout": 1.0}, "dropout")]:
     add("cells.TokenReader", label, lambda kw=options: cells.TokenReader(**{**READER, **kw}), ValueError,

@@ -13,6 +13,7 @@ from torch import nn
 from helpers.validation import require_dropout, require_positive_int
 
 CELLS = {"srn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}   # nn.RNN's default activation is tanh, the SRN's
+MAX_LAYERS = 64   # torch builds stacked layers one by one: far more would hang, not fail
 
 
 def recurrent_layer(kind: str, n_inputs: int, n_hidden: int, **options) -> nn.RNNBase:
@@ -55,6 +56,8 @@ class TokenReader(nn.Module):
         super().__init__()
         sizes = check_sizes(**sizes)
         layers = sizes.get("layers", 1)
+        if layers > MAX_LAYERS:
+            raise ValueError(f"layers must be at most {MAX_LAYERS}, got {layers}")
         self.config = {**sizes, "kind": kind, "dropout": require_dropout(dropout)}
         self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
         self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"], num_layers=layers,
