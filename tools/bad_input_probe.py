@@ -74,28 +74,16 @@ def classifier():
     return sequence_classifier.SequenceClassifier(3, 2, hidden=4, embedding=2)
 
 
+BATCH = {"inputs": IDS, "targets": TARGETS}
 # function -> the keyword arguments of one small valid call
 CALLS = {
     lstm.forward: lambda: {"params": small()["lstm"], "inputs": IDS},
-    lstm.loss_and_gradients: lambda: {
-        "params": small()["lstm"],
-        "inputs": IDS,
-        "targets": TARGETS,
-        "truncate": 2,
-    },
+    lstm.loss_and_gradients: lambda: {"params": small()["lstm"], **BATCH, "truncate": 2},
     lstm.predict_step: lambda: {"params": small()["lstm"], "token_id": 1},
-    lstm.lstm_step: lambda: {
-        "x": np.eye(5)[[0, 1]],
-        "state": (np.zeros((2, 4)), np.zeros((2, 4))),
-        "params": small()["lstm"],
-    },
+    lstm.lstm_step: lambda: {"x": np.eye(5)[[0, 1]], "params": small()["lstm"],
+                             "state": (np.zeros((2, 4)),) * 2},
     gru.forward: lambda: {"params": small()["gru"], "inputs": IDS},
-    gru.loss_and_gradients: lambda: {
-        "params": small()["gru"],
-        "inputs": IDS,
-        "targets": TARGETS,
-        "truncate": 2,
-    },
+    gru.loss_and_gradients: lambda: {"params": small()["gru"], **BATCH, "truncate": 2},
     gru.predict_step: lambda: {"params": small()["gru"], "token_id": 1},
     gru.gru_step: lambda: {"x": np.eye(5)[[0, 1]], "h_prev": np.zeros((2, 4)), "params": small()["gru"]},
     optim.sgd_step: lambda: {
