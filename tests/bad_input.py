@@ -167,6 +167,24 @@ def check_case(case: Case, tmp_path, monkeypatch) -> None:
         plt.close("all")
 
 
+def layer_tests(table: Table, covered_elsewhere: dict[str, str], where: str):
+    """The three tests every layer's table runs; assign them to module-level names there."""
+
+    @pytest.mark.parametrize("case", table.cases, ids=case_id)
+    def test_bad_input_gets_a_clear_error(case, tmp_path, monkeypatch):
+        check_case(case, tmp_path, monkeypatch)
+
+    def test_every_public_function_is_in_the_table():
+        missing = table.missing(covered_elsewhere)
+        assert not missing, f"add bad-input cases for {missing} to {where}"
+
+    def test_a_wrong_kind_of_value_is_a_type_error():
+        assert not wrong_kinds_not_type_errors(table)
+
+    return (test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,
+            test_a_wrong_kind_of_value_is_a_type_error)
+
+
 def wrong_kinds_not_type_errors(table: Table) -> list[str]:
     """Cases of a wrong kind of value expecting anything but a TypeError (CONVENTIONS.md), or
     an AssertionError (an exercise check's verdict on a learner's answer)."""

@@ -4,14 +4,11 @@ tests/bad_input.py for what a row asserts and how the table stays complete."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from bad_input import (
     IDS,
     VALID,
     Table,
-    case_id,
-    check_case,
-    wrong_kinds_not_type_errors,
+    layer_tests,
 )
 
 from helpers import validation
@@ -476,16 +473,5 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "digits.DigitsSplit": "a NamedTuple returned by load_digits_split",
 }
 
-
-@pytest.mark.parametrize("case", TABLE.cases, ids=case_id)
-def test_bad_input_gets_a_clear_error(case, tmp_path, monkeypatch):
-    check_case(case, tmp_path, monkeypatch)
-
-
-def test_every_public_function_is_in_the_table():
-    missing = TABLE.missing(COVERED_ELSEWHERE)
-    assert not missing, f"add bad-input cases for {missing} to {__file__}"
-
-
-def test_a_wrong_kind_of_value_is_a_type_error():
-    assert not wrong_kinds_not_type_errors(TABLE)
+(test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,
+ test_a_wrong_kind_of_value_is_a_type_error) = layer_tests(TABLE, COVERED_ELSEWHERE, __file__)

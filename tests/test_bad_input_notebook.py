@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 from bad_input import (
     IDS,
     VALID,
@@ -13,10 +12,8 @@ from bad_input import (
     M,
     Table,
     U,
-    case_id,
-    check_case,
+    layer_tests,
     params64,
-    wrong_kinds_not_type_errors,
 )
 
 from helpers.notebook import feedback, plotting, setup, widgets
@@ -356,16 +353,5 @@ for label, kwargs, expect, names in [
 COVERED_ELSEWHERE: dict[str, str] = {
 }
 
-
-@pytest.mark.parametrize("case", TABLE.cases, ids=case_id)
-def test_bad_input_gets_a_clear_error(case, tmp_path, monkeypatch):
-    check_case(case, tmp_path, monkeypatch)
-
-
-def test_every_public_function_is_in_the_table():
-    missing = TABLE.missing(COVERED_ELSEWHERE)
-    assert not missing, f"add bad-input cases for {missing} to {__file__}"
-
-
-def test_a_wrong_kind_of_value_is_a_type_error():
-    assert not wrong_kinds_not_type_errors(TABLE)
+(test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,
+ test_a_wrong_kind_of_value_is_a_type_error) = layer_tests(TABLE, COVERED_ELSEWHERE, __file__)

@@ -4,7 +4,6 @@ asserts and how the table stays complete."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from bad_input import (
     IDS,
     T_GOOD,
@@ -16,11 +15,9 @@ from bad_input import (
     Table,
     U,
     array_classes,
-    case_id,
-    check_case,
+    layer_tests,
     params64,
     small_net,
-    wrong_kinds_not_type_errors,
 )
 
 from helpers.numpy_nets import (
@@ -1368,16 +1365,5 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "mlp.MLP.check_cost": "module-level check_cost is in the table",
 }
 
-
-@pytest.mark.parametrize("case", TABLE.cases, ids=case_id)
-def test_bad_input_gets_a_clear_error(case, tmp_path, monkeypatch):
-    check_case(case, tmp_path, monkeypatch)
-
-
-def test_every_public_function_is_in_the_table():
-    missing = TABLE.missing(COVERED_ELSEWHERE)
-    assert not missing, f"add bad-input cases for {missing} to {__file__}"
-
-
-def test_a_wrong_kind_of_value_is_a_type_error():
-    assert not wrong_kinds_not_type_errors(TABLE)
+(test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,
+ test_a_wrong_kind_of_value_is_a_type_error) = layer_tests(TABLE, COVERED_ELSEWHERE, __file__)

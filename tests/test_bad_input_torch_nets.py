@@ -4,7 +4,6 @@ asserts and how the table stays complete."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from bad_input import (
     IDS,
@@ -16,11 +15,9 @@ from bad_input import (
     M,
     Table,
     U,
-    case_id,
-    check_case,
+    layer_tests,
     params64,
     small_net,
-    wrong_kinds_not_type_errors,
 )
 
 from helpers.data import text
@@ -793,16 +790,5 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "training.fit": "tests/test_training.py (every option checked); its callers' rows are here",
 }
 
-
-@pytest.mark.parametrize("case", TABLE.cases, ids=case_id)
-def test_bad_input_gets_a_clear_error(case, tmp_path, monkeypatch):
-    check_case(case, tmp_path, monkeypatch)
-
-
-def test_every_public_function_is_in_the_table():
-    missing = TABLE.missing(COVERED_ELSEWHERE)
-    assert not missing, f"add bad-input cases for {missing} to {__file__}"
-
-
-def test_a_wrong_kind_of_value_is_a_type_error():
-    assert not wrong_kinds_not_type_errors(TABLE)
+(test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,
+ test_a_wrong_kind_of_value_is_a_type_error) = layer_tests(TABLE, COVERED_ELSEWHERE, __file__)
