@@ -3,6 +3,8 @@ tests/bad_input.py for what a row asserts and how the table stays complete."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from bad_input import (
     IDS,
@@ -12,7 +14,7 @@ from bad_input import (
 )
 
 from helpers import validation
-from helpers.data import batching, digits, encoding, files, pcfg, series, splits, text
+from helpers.data import batching, dates, digits, encoding, files, pcfg, series, splits, symbol_strings, text
 
 TABLE = Table("data")
 add, add_array_cases = TABLE.add, TABLE.add_array_cases
@@ -465,6 +467,65 @@ add("pcfg.sentence_distribution", "10^8 sentences", lambda: pcfg.sentence_distri
     {"S": [(1.0, ["A"] * 8)], "A": TEN_WORDS}), ValueError, "max_sentences")
 add("pcfg.sentence_distribution", "max_sentences 0", lambda: pcfg.sentence_distribution(
     {"S": [(1.0, ["a"])]}, max_sentences=0), ValueError, "max_sentences")
+
+# ---------------------------------------------------------------- notebook 09's data
+DAY = dt.date(1994, 3, 3)
+
+
+def seeded():
+    return np.random.default_rng(0)
+
+
+for function, label, call, expect, names in [
+    ("ordinal", "n 0", lambda: dates.ordinal(0), ValueError, "n"),
+    ("ordinal", "n a string", lambda: dates.ordinal("3"), TypeError, "n"),
+    ("write_date", "day a string", lambda: dates.write_date("1994-03-03", "dd/mm/yy"), TypeError, "day"),
+    ("write_date", "day before 1950", lambda: dates.write_date(dt.date(1949, 12, 31), "dd/mm/yy"), ValueError,
+     "day"),
+    ("write_date", "style unknown", lambda: dates.write_date(DAY, "mm/dd/yy"), ValueError, "style"),
+    ("split_days", "test_fraction 1", lambda: dates.split_days(1.0), ValueError, "test_fraction"),
+    ("split_days", "seed None", lambda: dates.split_days(0.2, seed=None), TypeError, "seed"),
+    ("split_days", "seed -1", lambda: dates.split_days(0.2, seed=-1), ValueError, "seed"),
+    ("date_pairs", "days a string", lambda: dates.date_pairs("1994", ["dd/mm/yy"], 2, seeded()), TypeError,
+     "days"),
+    ("date_pairs", "days empty", lambda: dates.date_pairs([], ["dd/mm/yy"], 2, seeded()), TypeError, "days"),
+    ("date_pairs", "styles a string", lambda: dates.date_pairs([DAY], "dd/mm/yy", 2, seeded()), TypeError,
+     "styles"),
+    ("date_pairs", "styles unknown", lambda: dates.date_pairs([DAY], ["mm/dd/yy"], 2, seeded()), ValueError,
+     "styles"),
+    ("date_pairs", "n 0", lambda: dates.date_pairs([DAY], ["dd/mm/yy"], 0, seeded()), ValueError, "n"),
+    ("date_pairs", "rng None", lambda: dates.date_pairs([DAY], ["dd/mm/yy"], 2, None), TypeError, "rng"),
+]:
+    add(f"dates.{function}", label, call, expect, names)
+for label, kwargs, expect, names in [
+    ("n 0", {"n": 0}, ValueError, "n"),
+    ("max_len below min_len", {"min_len": 5, "max_len": 2}, ValueError, "max_len"),
+    ("min_len 0", {"min_len": 0}, ValueError, "min_len"),
+    ("alphabet empty", {"alphabet": ""}, TypeError, "alphabet"),
+    ("alphabet a list", {"alphabet": ["a", "b"]}, TypeError, "alphabet"),
+    ("rng a seed", {"rng": 0}, TypeError, "rng"),
+    ("reverse a string", {"reverse": "yes"}, TypeError, "reverse"),
+]:
+    add("symbol_strings.string_pairs", label, lambda kw=kwargs: symbol_strings.string_pairs(
+        **{"n": 3, "min_len": 1, "max_len": 4, "alphabet": "ab", "rng": seeded(), **kw}), expect, names)
+TAGGED_GRAMMAR = {"S": [(1.0, ["A", "B"])], "A": [(1.0, ["a"])], "B": [(1.0, ["b"])]}
+TAGGED = {("a/A", "b/B"): 1.0}
+for function, label, call, expect, names in [
+    ("tag_words", "tags a string", lambda: pcfg.tag_words(TAGGED_GRAMMAR, "A"), TypeError, "tags"),
+    ("tag_words", "tags unknown", lambda: pcfg.tag_words(TAGGED_GRAMMAR, ["C"]), ValueError, "tags"),
+    ("tag_words", "grammar None", lambda: pcfg.tag_words(None, ["A"]), TypeError, "grammar"),
+    ("split_tags", "sentence a string", lambda: pcfg.split_tags("a/A b/B"), TypeError, "sentence"),
+    ("split_tags", "sentence empty", lambda: pcfg.split_tags(()), ValueError, "sentence"),
+    ("split_tags", "a word without a tag", lambda: pcfg.split_tags(("a/A", "b")), ValueError, "word/TAG"),
+    ("tagging_ceiling", "reads 'right'", lambda: pcfg.tagging_ceiling(TAGGED, "a", "right"), ValueError,
+     "reads"),
+    ("tagging_ceiling", "word None", lambda: pcfg.tagging_ceiling(TAGGED, None), TypeError, "word"),
+    ("tagging_ceiling", "word absent", lambda: pcfg.tagging_ceiling(TAGGED, "c"), ValueError, "'c'"),
+    ("tagging_ceiling", "distribution untagged", lambda: pcfg.tagging_ceiling({("a", "b"): 1.0}, "a"),
+     ValueError,
+     "word/TAG"),
+]:
+    add(f"pcfg.{function}", label, call, expect, names)
 
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {

@@ -22,6 +22,7 @@ from bad_input import (
 
 from helpers.numpy_nets import (
     activations,
+    attention,
     generation,
     gradcheck,
     gradient_flow,
@@ -1342,9 +1343,64 @@ add("gradient_flow.jacobian_bound", "max_slope None",
 add("gradient_flow.lag_curve", "activation an array", lambda: gradient_flow.lag_curve(1.0, np.zeros(2)),
     ValueError, "activation")
 
+# ---------------------------------------------------------------- attention (notebook 09)
+def attention_problem(kind="additive"):
+    """(params, query (2, Hq), keys (2, 5, 3), mask (2, 5)): additive Hq = 2, dot Hq = 3."""
+    rng, n_query = np.random.default_rng(0), 3 if kind == "dot" else 2
+    mask = np.arange(5)[None, :] < np.array([[5], [2]])
+    return (attention.init_params(kind, n_query, 3, 4, rng), rng.normal(size=(2, n_query)),
+            rng.normal(size=(2, 5, 3)), mask)
+
+
+PARAMS, QUERY, KEYS, MASK = attention_problem()
+for label, kwargs, expect, names in [
+    ("kind unknown", {"kind": "cosine"}, ValueError, "kind"),
+    ("dot with unequal widths", {"kind": "dot", "n_query": 2}, ValueError, "n_query == n_keys"),
+    ("n_attention 0", {"n_attention": 0}, ValueError, "n_attention"),
+    ("n_keys a string", {"n_keys": "3"}, TypeError, "n_keys"),
+    ("rng a seed", {"rng": 0}, TypeError, "rng"),
+]:
+    add("attention.init_params", label, lambda kw=kwargs: attention.init_params(
+        **{"kind": "additive", "n_query": 3, "n_keys": 3, "n_attention": 4, "rng": np.random.default_rng(0),
+           **kw}), expect, names)
+add_array_cases("attention.masked_softmax", "scores", np.zeros((2, 3)),
+                lambda v: attention.masked_softmax(v, np.ones((2, 3), dtype=bool)), shape_bad=np.zeros(3),
+                nonfinite=None)
+for label, mask, names in [
+    ("mask of 0s and 1s", np.ones((2, 3)), "mask"),
+    ("mask of the wrong shape", np.ones((2, 4), dtype=bool), "mask"),
+    ("a row with no True entry", np.array([[True, False, False], [False] * 3]), "no True entry"),
+]:
+    add("attention.masked_softmax", label, lambda m=mask: attention.masked_softmax(np.zeros((2, 3)), m),
+        ValueError, names)
+add_array_cases("attention.forward", "keys", KEYS, lambda v: attention.forward(PARAMS, QUERY, v),
+                shape_bad=np.zeros((2, 5)), empty=ValueError)
+add_array_cases("attention.forward", "query", QUERY, lambda v: attention.forward(PARAMS, v, KEYS),
+                shape_bad=np.zeros((3, 2)))
+for label, call, expect, names in [
+    ("kind unknown", lambda: attention.forward({}, QUERY, KEYS, kind="cosine"), ValueError, "kind"),
+    ("dot query of another width", lambda: attention.forward({}, QUERY, KEYS, kind="dot"), ValueError,
+     "query"),
+    ("params missing U", lambda: attention.forward({"W": PARAMS["W"], "v": PARAMS["v"]}, QUERY, KEYS),
+     ValueError, "params"),
+    ("params W of the wrong shape", lambda: attention.forward({**PARAMS, "W": np.zeros((4, 3))}, QUERY, KEYS),
+     ValueError, "params['W']"),
+    ("mask of the wrong shape", lambda: attention.forward(PARAMS, QUERY, KEYS, np.ones((2, 4), dtype=bool)),
+     ValueError, "mask"),
+]:
+    add("attention.forward", label, call, expect, names)
+CACHE = attention.forward(PARAMS, QUERY, KEYS, MASK)[1]
+add_array_cases("attention.backward", "d_context", np.zeros((2, 3)),
+                lambda v: attention.backward(PARAMS, CACHE, v), shape_bad=np.zeros((2, 2)))
+add("attention.backward", "cache a tuple", lambda: attention.backward(PARAMS, (1, 2), np.zeros((2, 3))),
+    TypeError, "cache")
+add("attention.backward", "params of another network", lambda: attention.backward(
+    {"W": np.zeros((4, 2))}, CACHE, np.zeros((2, 3))), ValueError, "params")
+
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {
     "optim.EpochResult": "a NamedTuple returned by train_epoch",
+    "attention.AttentionCache": "a NamedTuple returned by forward",
     "srn.SRNCache": "a NamedTuple returned by forward",
     "lstm.LSTMCache": "a NamedTuple returned by forward",
     "gru.GRUCache": "a NamedTuple returned by forward",

@@ -25,7 +25,20 @@ from helpers.numpy_nets import (
     gru,
     lstm,
 )
-from helpers.torch_nets import cells, char_lm, forecasting, sampling, sequence_classifier, surprisal, twins
+from helpers.torch_nets import (
+    attention,
+    beam_search,
+    cells,
+    char_lm,
+    encoder_decoder,
+    forecasting,
+    sampling,
+    sequence_classifier,
+    surprisal,
+    tagger,
+    training,
+    twins,
+)
 
 TABLE = Table("torch_nets")
 add, add_array_cases = TABLE.add, TABLE.add_array_cases
@@ -781,9 +794,132 @@ add("sequence_classifier.rank_labels", "label_names None", lambda: sequence_clas
 add("surprisal.model_surprisal", "words a dict", lambda: surprisal.model_surprisal(
     word_model(), WORDS, {"a": 1}), TypeError, "words")
 
+# ---------------------------------------------------------------- notebook 09
+for label, kwargs, expect, names in [
+    ("kind unknown", {"kind": "cosine"}, ValueError, "kind"),
+    ("dot with unequal widths", {"kind": "dot", "n_query": 2}, ValueError, "n_query == n_keys"),
+    ("n_attention 0", {"n_attention": 0}, ValueError, "n_attention"),
+]:
+    add("attention.Attention", label, lambda kw=kwargs: attention.Attention(
+        **{"kind": "additive", "n_query": 3, "n_keys": 3, "n_attention": 2, **kw}), expect, names)
+ATTEND = attention.Attention("dot", n_query=3, n_keys=3)
+for label, args, expect, names in [
+    ("queries a numpy array", (np.zeros((2, 1, 3)), torch.zeros(2, 4, 3), torch.ones(2, 4, dtype=torch.bool)),
+     TypeError, "queries"),
+    ("keys 2-D", (torch.zeros(2, 1, 3), torch.zeros(2, 3), torch.ones(2, 4, dtype=torch.bool)), ValueError,
+     "keys"),
+    ("mask of floats", (torch.zeros(2, 1, 3), torch.zeros(2, 4, 3), torch.ones(2, 4)), ValueError, "mask"),
+]:
+    add("attention.Attention.forward", label, lambda a=args: ATTEND(*a), expect, names)
+
+PAIRS = [("ab", "ba"), ("b", "b")]
+SOURCE_VOCAB, TARGET_VOCAB = encoder_decoder.vocabularies(PAIRS)
+SOURCES, TARGETS_09 = encoder_decoder.encode_pairs(PAIRS, SOURCE_VOCAB, TARGET_VOCAB)
+
+
+def seq_model(attention_kind="additive"):
+    torch.manual_seed(0)
+    return encoder_decoder.EncoderDecoder(len(SOURCE_VOCAB), len(TARGET_VOCAB), hidden=2, embedding=2,
+                                          attention=attention_kind, n_attention=2)
+
+
+for function, label, call, expect, names in [
+    ("vocabularies", "pairs a string", lambda: encoder_decoder.vocabularies("ab"), TypeError, "pairs"),
+    ("vocabularies", "an empty target", lambda: encoder_decoder.vocabularies([("a", "")]), TypeError,
+     "pairs"),
+    ("encode_pairs", "source_vocab None", lambda: encoder_decoder.encode_pairs(PAIRS, None, TARGET_VOCAB),
+     TypeError,
+     "source_vocab"),
+    ("encode_pairs", "a character the vocabulary lacks", lambda: encoder_decoder.encode_pairs(
+        [("z", "a")], SOURCE_VOCAB, TARGET_VOCAB), KeyError, "'z'"),
+    ("EncoderDecoder", "attention unknown", lambda: encoder_decoder.EncoderDecoder(5, 5, attention="cosine"),
+     ValueError, "attention"),
+    ("EncoderDecoder", "hidden 0", lambda: encoder_decoder.EncoderDecoder(5, 5, hidden=0), ValueError,
+     "hidden"),
+    ("EncoderDecoder.encode", "ids a numpy array", lambda: seq_model().encode(np.zeros((1, 2), dtype=int),
+     [2]),
+     TypeError, "ids"),
+    ("EncoderDecoder.encode", "a length 0", lambda: seq_model().encode(torch.zeros(1, 2, dtype=torch.long),
+     [0]),
+     ValueError, "lengths"),
+    ("EncoderDecoder.decode", "encoded None", lambda: seq_model().decode(
+        torch.zeros(1, 1, dtype=torch.long), torch.zeros(1, 1, 4), None), TypeError, "encoded"),
+    ("EncoderDecoder.decode", "state of the wrong shape", lambda: seq_model().decode(
+        torch.zeros(1, 1, dtype=torch.long), torch.zeros(1, 1, 3), seq_model().encode(
+            torch.ones(1, 2, dtype=torch.long), [2])), ValueError, "state"),
+    ("EncoderDecoder.forward", "previous ids out of range", lambda: seq_model()(
+        torch.ones(1, 2, dtype=torch.long), [2], torch.full((1, 2), 99)), ValueError, "ids must lie"),
+    ("teacher_batch", "index beyond the pairs", lambda: encoder_decoder.teacher_batch(SOURCES, TARGETS_09,
+     [5]),
+     ValueError, "index"),
+    ("teacher_batch", "sources and targets unequal", lambda: encoder_decoder.teacher_batch(
+        SOURCES, TARGETS_09[:1], [0]), ValueError, "pair up"),
+    ("train_encoder_decoder", "model a CharLM", lambda: encoder_decoder.train_encoder_decoder(
+        char_model(), SOURCES, TARGETS_09, steps=1), TypeError, "model"),
+    ("train_encoder_decoder", "steps 0", lambda: encoder_decoder.train_encoder_decoder(
+        seq_model(), SOURCES, TARGETS_09, steps=0), ValueError, "max_steps"),
+    ("train_encoder_decoder", "val_sources without val_targets",
+     lambda: encoder_decoder.train_encoder_decoder(
+        seq_model(), SOURCES, TARGETS_09, steps=1, val_sources=SOURCES), ValueError, "val_targets"),
+    ("train_encoder_decoder", "val_sources a string", lambda: encoder_decoder.train_encoder_decoder(
+        seq_model(), SOURCES, TARGETS_09, steps=1, val_sources="ab", val_targets=TARGETS_09), TypeError,
+     "val_sources"),
+    ("greedy_decode", "an empty source", lambda: encoder_decoder.greedy_decode(seq_model(), [[]]), ValueError,
+     "sources[0]"),
+    ("greedy_decode", "weights a string", lambda: encoder_decoder.greedy_decode(
+        seq_model(), SOURCES, weights="yes"), TypeError, "weights"),
+    ("teacher_forced_predictions", "targets None", lambda: encoder_decoder.teacher_forced_predictions(
+        seq_model(), SOURCES, None), TypeError, "targets"),
+    ("exact_match", "outputs None", lambda: encoder_decoder.exact_match(None, TARGETS_09), TypeError,
+     "outputs"),
+    ("exact_match", "unequal lengths", lambda: encoder_decoder.exact_match([[3]], TARGETS_09), ValueError,
+     "pair up"),
+]:
+    add(f"encoder_decoder.{function}", label, call, expect, names)
+for label, kwargs, expect, names in [
+    ("model None", {"model": None}, TypeError, "model"),
+    ("beam_width 0", {"beam_width": 0}, ValueError, "beam_width"),
+    ("max_len 0", {"max_len": 0}, ValueError, "max_len"),
+    ("length_penalty -1", {"length_penalty": -1}, ValueError, "length_penalty"),
+    ("sources ids out of range", {"sources": [[99]]}, ValueError, "sources[0]"),
+]:
+    add("beam_search.beam_search", label, lambda kw=kwargs: beam_search.beam_search(
+        **{"model": seq_model(), "sources": SOURCES, **kw}), expect, names)
+for function, label, call, expect, names in [
+    ("Tagger", "n_tags 0", lambda: tagger.Tagger(3, 0), ValueError, "n_tags"),
+    ("Tagger", "bidirectional a string", lambda: tagger.Tagger(3, 2, bidirectional="yes"), TypeError,
+     "bidirectional"),
+    ("Tagger.forward", "a length 0", lambda: tagger.Tagger(3, 2)(torch.zeros(1, 2, dtype=torch.long), [0]),
+     ValueError, "lengths"),
+    ("train_tagger", "tags None", lambda: tagger.train_tagger(tagger.Tagger(3, 2), [[0, 1]], None), TypeError,
+     "tags"),
+    ("train_tagger", "a tag per word missing", lambda: tagger.train_tagger(tagger.Tagger(3, 2), [[0, 1]],
+     [[1]]),
+     ValueError, "tags[0]"),
+    ("train_tagger", "a tag out of range", lambda: tagger.train_tagger(tagger.Tagger(3, 2), [[0]], [[5]]),
+     ValueError, "tags[0]"),
+    ("tag_probabilities", "model a CharLM", lambda: tagger.tag_probabilities(char_model(), [[0]]), TypeError,
+     "model"),
+    ("tag_probabilities", "sentences a string", lambda: tagger.tag_probabilities(tagger.Tagger(3, 2), "ab"),
+     TypeError, "sentences"),
+]:
+    add(f"tagger.{function}", label, call, expect, names)
+
+for function, label, call, expect, names in [
+    ("training.shuffled_batches", "batch_size 0", lambda: training.shuffled_batches(5, 0), ValueError, "batch_size"),
+    ("training.shuffled_batches", "n_items a list", lambda: training.shuffled_batches([1, 2], 2), TypeError,
+     "n_items"),
+    ("cells.pack_tokens", "ids a numpy array", lambda: cells.pack_tokens(
+        torch.nn.Embedding(3, 2), np.zeros((1, 2), dtype=int), [2], 3), TypeError, "ids"),
+    ("cells.pack_tokens", "lengths longer than the ids", lambda: cells.pack_tokens(
+        torch.nn.Embedding(3, 2), torch.zeros(1, 2, dtype=torch.long), [3], 3), ValueError, "lengths"),
+]:
+    add(function, label, call, expect, names)
+
 # functions without rows here: covered by their own tests, or not a learner's to call
 COVERED_ELSEWHERE: dict[str, str] = {
     "char_lm.Evaluation": "a dataclass returned by evaluate",
+    "encoder_decoder.Encoded": "a NamedTuple returned by EncoderDecoder.encode",
     "training.TrainResult": "a dataclass returned by fit",
     "training.Budget": "tests/test_training.py (a budget needs a limit; each limit is checked)",
     "training.Budget.done": "arithmetic on a checked budget, tests/test_training.py",

@@ -182,3 +182,14 @@ def test_an_integer_padding_mask_fails_the_visible_test():
     """
     with pytest.raises(AssertionError, match="bool"):
         run_exercise("08_sequence_tasks", "ex1_pad_and_mask", answer, visible_only=True)
+
+
+def test_reversing_the_padding_too_fails_the_visible_test():
+    answer = """
+    def join_directions(forward_states, backward_states, lengths):
+        joined = np.concatenate([forward_states, backward_states[:, ::-1]], axis=2)   # reverses padding too
+        joined[np.arange(joined.shape[1])[None, :] >= np.asarray(lengths)[:, None]] = 0
+        return joined
+    """
+    with pytest.raises(AssertionError, match="sentence 1"):
+        run_exercise("09_reading_both_ways_and_translating", "ex1_join_directions", answer, visible_only=True)

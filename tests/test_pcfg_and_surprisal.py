@@ -83,3 +83,24 @@ def test_a_grammar_too_large_to_list_is_refused_before_it_fills_the_memory():
     with pytest.raises(ValueError, match="more than max_sentences=1,000,000 sentences from 'S'"):
         pcfg.sentence_distribution({"S": [(1.0, ["A"] * 8)], "A": ten})
     assert len(pcfg.sentence_distribution({"S": [(1.0, ["A"] * 3)], "A": ten}, max_sentences=1000)) == 1000
+
+
+AMBIGUOUS = {
+    "S": [(0.5, ["A", "X", "END"]), (0.5, ["A", "Y"])],
+    "A": [(1.0, ["w"])], "X": [(1.0, ["x"])], "Y": [(1.0, ["y"])], "END": [(1.0, ["."])],
+}
+
+
+def test_tag_words_and_the_tagging_ceiling():
+    """'w' is tagged A either way; with A split into two tags that only the next word decides,
+    a left-to-right tagger can get half right and a whole-sentence tagger all."""
+    tagged = pcfg.sentence_distribution(pcfg.tag_words(AMBIGUOUS, ["A", "X", "Y", "END"]))
+    assert tagged == {("w/A", "x/X", "./END"): 0.5, ("w/A", "y/Y"): 0.5}
+    assert pcfg.split_tags(("w/A", "y/Y")) == (("w", "y"), ("A", "Y"))
+    split = {**AMBIGUOUS, "S": [(0.3, ["A", "X", "END"]), (0.7, ["B", "Y"])], "B": [(1.0, ["w"])]}
+    dist = pcfg.sentence_distribution(pcfg.tag_words(split, ["A", "B", "X", "Y", "END"]))
+    assert pcfg.tagging_ceiling(dist, "w", "left") == pytest.approx(0.7)
+    assert pcfg.tagging_ceiling(dist, "w", "both") == pytest.approx(1.0)
+    assert pcfg.tagging_ceiling(dist, "x", "left") == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="never occurs"):
+        pcfg.tagging_ceiling(dist, "zebra")

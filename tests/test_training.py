@@ -123,3 +123,14 @@ def test_a_budget_needs_a_limit_and_checks_each():
     with pytest.raises(ValueError, match="max_seconds"):
         Budget(seconds=float("nan"))
     assert np.isclose(Budget(seconds=2.0).done(line_fit(budget=Budget(steps=1))[1], 1.0), 0.5)
+
+
+def test_shuffled_batches_cover_every_item_once_per_epoch():
+    from helpers.torch_nets.training import shuffled_batches
+
+    epoch_batches = shuffled_batches(10, 4)
+    first = list(epoch_batches(np.random.default_rng(0)))
+    assert [len(b) for b in first] == [4, 4, 2]
+    assert sorted(np.concatenate(first).tolist()) == list(range(10))
+    second = np.concatenate(list(epoch_batches(np.random.default_rng(1))))
+    assert second.tolist() != np.concatenate(first).tolist()

@@ -12,6 +12,7 @@ calls are small, valid and fast; each is checked to run before its arguments are
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import math
 import signal
@@ -21,10 +22,23 @@ import warnings
 import numpy as np
 import torch
 
-from helpers.data import batching, pcfg, series, splits
+from helpers.data import batching, dates, pcfg, series, splits, symbol_strings
 from helpers.data.text import Vocabulary
-from helpers.numpy_nets import generation, gradient_flow, gru, lstm, metrics, optim, srn, tasks
-from helpers.torch_nets import char_lm, forecasting, sampling, sequence_classifier, surprisal, twins
+from helpers.numpy_nets import attention, generation, gradient_flow, gru, lstm, metrics, optim, srn, tasks
+from helpers.torch_nets import (
+    attention as torch_attention,
+)
+from helpers.torch_nets import (
+    beam_search,
+    char_lm,
+    encoder_decoder,
+    forecasting,
+    sampling,
+    sequence_classifier,
+    surprisal,
+    tagger,
+    twins,
+)
 
 WRONG = {
     "None": None,
@@ -72,6 +86,18 @@ def char_model():
 def classifier():
     torch.manual_seed(0)
     return sequence_classifier.SequenceClassifier(3, 2, hidden=4, embedding=2)
+
+
+ATTENTION = {"W": np.zeros((2, 2)), "U": np.zeros((2, 3)), "v": np.zeros(2)}
+PAIRS = [("ab", "ba"), ("b", "b")]
+SEQ_VOCABS = encoder_decoder.vocabularies(PAIRS)
+SEQ_DATA = encoder_decoder.encode_pairs(PAIRS, *SEQ_VOCABS)
+TAGGED = {("a/X", "b/Y"): 0.5, ("a/Z", "c/Y"): 0.5}
+
+
+def seq_model():
+    return encoder_decoder.EncoderDecoder(len(SEQ_VOCABS[0]), len(SEQ_VOCABS[1]), hidden=2, embedding=2,
+                                          attention="additive", n_attention=2)
 
 
 BATCH = {"inputs": IDS, "targets": TARGETS}
@@ -313,6 +339,48 @@ CALLS = {
         "context": ["c"],
         "top": 2,
     },
+    dates.ordinal: lambda: {"n": 3},
+    dates.write_date: lambda: {"day": dt.date(1994, 3, 3), "style": "dd/mm/yy"},
+    dates.split_days: lambda: {"test_fraction": 0.2, "seed": 0},
+    dates.date_pairs: lambda: {"days": [dt.date(1994, 3, 3)], "styles": ["dd/mm/yy"], "n": 2, "rng": rng()},
+    symbol_strings.string_pairs: lambda: {"n": 2, "min_len": 1, "max_len": 3, "alphabet": "ab", "rng": rng(),
+                                          "reverse": True},
+    pcfg.tag_words: lambda: {"grammar": GRAMMAR, "tags": ["S"]},
+    pcfg.split_tags: lambda: {"sentence": ("a/X", "b/Y")},
+    pcfg.tagging_ceiling: lambda: {"distribution": TAGGED, "word": "a", "reads": "left"},
+    attention.init_params: lambda: {"kind": "additive", "n_query": 2, "n_keys": 3, "n_attention": 2,
+                                    "rng": rng()},
+    attention.masked_softmax: lambda: {"scores": np.zeros((2, 3)), "mask": np.ones((2, 3), dtype=bool)},
+    attention.forward: lambda: {"params": ATTENTION, "query": np.zeros((2, 2)), "keys": np.zeros((2, 4, 3)),
+                                "mask": np.ones((2, 4), dtype=bool), "kind": "additive"},
+    attention.backward: lambda: {"params": ATTENTION, "cache": attention.forward(
+        ATTENTION, np.zeros((2, 2)), np.zeros((2, 4, 3)))[1], "d_context": np.ones((2, 3))},
+    torch_attention.Attention: lambda: {"kind": "dot", "n_query": 3, "n_keys": 3, "n_attention": 2},
+    encoder_decoder.vocabularies: lambda: {"pairs": PAIRS},
+    encoder_decoder.encode_pairs: lambda: {"pairs": PAIRS, "source_vocab": SEQ_VOCABS[0],
+                                           "target_vocab": SEQ_VOCABS[1]},
+    encoder_decoder.EncoderDecoder: lambda: {"source_size": 5, "target_size": 5, "hidden": 2, "embedding": 2,
+                                             "attention": "dot", "n_attention": 2},
+    encoder_decoder.teacher_batch: lambda: {"sources": SEQ_DATA[0], "targets": SEQ_DATA[1], "index": [0, 1]},
+    encoder_decoder.train_encoder_decoder: lambda: {
+        "model": seq_model(), "sources": SEQ_DATA[0], "targets": SEQ_DATA[1], "steps": 2,
+        "val_sources": SEQ_DATA[0], "val_targets": SEQ_DATA[1], "batch_size": 2, "lr": 0.01, "evaluations": 1,
+        "seed": 0, "progress": False},
+    encoder_decoder.greedy_decode: lambda: {"model": seq_model(), "sources": SEQ_DATA[0], "max_len": 3,
+                                            "batch_size": 2, "weights": True},
+    encoder_decoder.teacher_forced_predictions: lambda: {"model": seq_model(), "sources": SEQ_DATA[0],
+                                                         "targets": SEQ_DATA[1]},
+    encoder_decoder.exact_match: lambda: {"outputs": [np.array([3])], "targets": [np.array([3, 2])]},
+    beam_search.beam_search: lambda: {"model": seq_model(), "sources": SEQ_DATA[0], "beam_width": 2,
+                                      "max_len": 3, "length_penalty": 1.0},
+    tagger.Tagger: lambda: {"vocab_size": 3, "n_tags": 2, "kind": "gru", "hidden": 2, "embedding": 2,
+                            "bidirectional": True},
+    tagger.train_tagger: lambda: {"model": tagger.Tagger(3, 2, hidden=2, embedding=2),
+                                  "sentences": [[0, 1], [2]],
+                                  "tags": [[0, 1], [1]], "epochs": 1, "batch_size": 2, "lr": 0.01, "seed": 0,
+                                  "progress": False},
+    tagger.tag_probabilities: lambda: {"model": tagger.Tagger(3, 2, hidden=2, embedding=2),
+                                       "sentences": [[0, 1], [2]]},
     twins.TorchRecurrentNet: lambda: {"kind": "gru", "n_inputs": 3, "n_hidden": 2, "n_outputs": 3},
     twins.lstm_loss_and_gradients: lambda: {"params": small()["lstm"], "inputs": IDS, "targets": TARGETS},
     twins.gru_loss_and_gradients: lambda: {"params": small()["gru"], "inputs": IDS, "targets": TARGETS},

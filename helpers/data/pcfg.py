@@ -1,6 +1,7 @@
 """A small probabilistic context-free grammar (PCFG) as a source of sentences whose true
-probabilities we know (notebook 08): write the rules, list every sentence with its
-probability, sample a training corpus, and compute the exact surprisal of each word.
+probabilities we know (notebooks 08 and 09): write the rules, list every sentence with its
+probability, sample a training corpus, compute the exact surprisal of each word, tag each
+word with the nonterminal that wrote it, and the best accuracy any tagger can reach.
 
 A grammar is a dict ``{nonterminal: [(probability, [symbol, ...]), ...]}``: the rules
 that rewrite a nonterminal and how often each is chosen (they add up to 1). A symbol
@@ -113,3 +114,53 @@ def exact_surprisal(distribution, words) -> np.ndarray:
         if mass[t] == 0:
             raise ValueError(f"the grammar never continues {' '.join(words[:t - 1])!r} with {words[t - 1]!r}")
     return np.array([max(0.0, -math.log2(mass[t + 1] / mass[t])) for t in range(len(words))])
+
+
+def tag_words(grammar, tags) -> dict:
+    """The grammar with a part of speech on every word: each word that a rule of a
+    nonterminal in ``tags`` writes becomes ``'word/NONTERMINAL'`` (notebook 09's tagger
+    reads the words and learns the tags). ``sentence_distribution`` of the result lists
+    tagged sentences; ``split_tags`` takes one apart."""
+    check_grammar(grammar)
+    if not isinstance(tags, list | tuple | set) or not all(isinstance(t, str) for t in tags):
+        raise TypeError(f"tags must be a list of nonterminals (strings), got {tags!r:.80}")
+    unknown = sorted(set(tags) - set(grammar))
+    if unknown:
+        raise ValueError(f"tags {unknown} are not nonterminals of the grammar ({sorted(grammar)})")
+    return {lhs: [(p, [s if lhs not in tags or s in grammar else f"{s}/{lhs}" for s in rhs])
+                  for p, rhs in rules]
+            for lhs, rules in grammar.items()}
+
+
+def split_tags(sentence) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``('the/DET', 'horse/NOUN')`` -> ``(('the', 'horse'), ('DET', 'NOUN'))``."""
+    if not isinstance(sentence, tuple | list):
+        raise TypeError(f"sentence must be a tuple of 'word/TAG' tokens (from tag_words), got "
+                        f"{type(sentence).__name__}")
+    if not sentence or not all(isinstance(t, str) and "/" in t for t in sentence):
+        raise ValueError(f"sentence must be a tuple of 'word/TAG' tokens (from tag_words), got {sentence!r}")
+    words, tags = zip(*(token.rsplit("/", 1) for token in sentence), strict=True)
+    return words, tags
+
+
+def tagging_ceiling(distribution, word: str, reads: str = "left") -> float:
+    """The best accuracy any tagger can reach on ``word`` in sentences drawn from the
+    tagged ``distribution``: at each place the word stands, the best tagger names the tag
+    that is most probable given what it reads (``'left'``: the words up to and including
+    this one; ``'both'``: the whole sentence). The share of the word's occurrences, counted
+    with their probabilities, that it gets right."""
+    _check_distribution(distribution)
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a str, got {type(word).__name__}")
+    if not isinstance(reads, str) or reads not in ("left", "both"):
+        raise ValueError(f"reads must be 'left' or 'both', got {reads!r}")
+    mass: dict = defaultdict(lambda: defaultdict(float))
+    for sentence, p in distribution.items():
+        words, tags = split_tags(sentence)
+        for t, (w, tag) in enumerate(zip(words, tags, strict=True)):
+            if w == word:
+                mass[(words[:t + 1] if reads == "left" else words, t)][tag] += p
+    if not mass:
+        raise ValueError(f"the word {word!r} never occurs in the grammar's sentences")
+    return sum(max(by_tag.values()) for by_tag in mass.values()) / sum(
+        sum(by_tag.values()) for by_tag in mass.values())

@@ -1,2 +1,2 @@
-"""The numpy layer: the networks of notebooks 01-06 (MLP, SRN, LSTM, GRU), what they share,
+"""The numpy layer: the networks of notebooks 01-06 (MLP, SRN, LSTM, GRU) and 09's attention, what they share,
 optimisers, generation, gradient checks and metrics; never torch (see helpers/README.md)."""

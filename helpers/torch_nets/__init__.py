@@ -1,2 +1,2 @@
-"""The torch layer: the models of notebooks 07-08, their one training loop (``training.fit``),
-sampling, surprisal, and torch twins of the numpy networks (see helpers/README.md)."""
+"""The torch layer: the models of notebooks 07-09, their one training loop (``training.fit``),
+sampling, surprisal, beam search, and torch twins of the numpy networks (see helpers/README.md)."""

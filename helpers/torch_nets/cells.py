@@ -9,8 +9,9 @@ from contextlib import contextmanager
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
-from helpers.validation import require_dropout, require_positive_int
+from helpers.validation import as_index_array, require_dropout, require_positive_int
 
 CELLS = {"srn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}   # nn.RNN's default activation is tanh, the SRN's
 MAX_LAYERS = 64   # torch builds stacked layers one by one: far more would hang, not fail
@@ -42,6 +43,17 @@ def check_token_ids(ids, vocab_size: int) -> None:
                          f"{int(ids.max())}")
 
 
+def pack_tokens(embed: nn.Embedding, ids: torch.Tensor, lengths, vocab_size: int) -> PackedSequence:
+    """The embeddings of ``ids`` ``(N, T)`` packed by ``lengths`` ``(N,)`` (each ``>= 1``), so
+    that a recurrent layer never reads the padding (in either direction), after checking
+    both."""
+    check_token_ids(ids, vocab_size)
+    lengths = as_index_array(lengths, "lengths", ids.shape[1] + 1, (ids.shape[0],))
+    if lengths.size and lengths.min() < 1:
+        raise ValueError("lengths must all be >= 1: an empty sequence has nothing to read")
+    return pack_padded_sequence(embed(ids), torch.as_tensor(lengths), batch_first=True, enforce_sorted=False)
+
+
 def _check_model(model) -> None:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -49,19 +61,24 @@ def _check_model(model) -> None:
 
 class TokenReader(nn.Module):
     """Token ids -> embedding ``(V, E)`` -> ``layers`` recurrent layers of ``kind`` with
-    ``hidden`` units (``dropout`` between them) -> dropout: the front that the character
-    model and the sequence classifier share. ``config`` keeps every size and option."""
+    ``hidden`` units (``dropout`` between them; reading both ways when ``bidirectional``) ->
+    dropout: the front that the character model, the sequence classifier and the tagger
+    share. ``config`` keeps every size and option."""
 
-    def __init__(self, *, kind: str, dropout: float, **sizes):
+    def __init__(self, *, kind: str, dropout: float, bidirectional: bool = False, **sizes):
         super().__init__()
         sizes = check_sizes(**sizes)
         layers = sizes.get("layers", 1)
         if layers > MAX_LAYERS:
             raise ValueError(f"layers must be at most {MAX_LAYERS}, got {layers}")
-        self.config = {**sizes, "kind": kind, "dropout": require_dropout(dropout)}
+        if not isinstance(bidirectional, bool):
+            raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
+        self.config = {**sizes, "kind": kind, "dropout": require_dropout(dropout),
+                       **({"bidirectional": True} if bidirectional else {})}
         self.embed = nn.Embedding(sizes["vocab_size"], sizes["embedding"])
         self.rnn = recurrent_layer(kind, sizes["embedding"], sizes["hidden"], num_layers=layers,
-                                   dropout=self.config["dropout"] if layers > 1 else 0.0)
+                                   dropout=self.config["dropout"] if layers > 1 else 0.0,
+                                   bidirectional=bidirectional)
         self.drop = nn.Dropout(self.config["dropout"])
 
 

@@ -14,7 +14,7 @@ from torch import nn
 from helpers.data.series import sliding_windows
 from helpers.numpy_nets.metrics import rmse
 from helpers.torch_nets.cells import check_sizes, evaluating, recurrent_layer
-from helpers.torch_nets.training import Budget, TrainResult, fit
+from helpers.torch_nets.training import Budget, TrainResult, fit, shuffled_batches
 from helpers.validation import (
     as_float_array,
     as_index_array,
@@ -122,9 +122,7 @@ def train_forecaster(model: Forecaster, inputs, targets, *, val_windows, val_tar
     x_all, y_all = torch.as_tensor(inputs, dtype=torch.float32), torch.as_tensor(targets, dtype=torch.float32)
 
     def epoch_batches(rng):
-        order = rng.permutation(len(inputs))
-        return (torch.from_numpy(order[start:start + batch_size])
-                for start in range(0, len(order), batch_size))
+        return map(torch.from_numpy, shuffled_batches(len(inputs), batch_size)(rng))
 
     def batch_loss(batch):
         return ((model(x_all[batch]) - y_all[batch])[:, warmup:] ** 2).mean(), len(batch)

@@ -11,13 +11,12 @@ import numbers
 import numpy as np
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
 
 from helpers.data.batching import pad_sequences
 from helpers.data.text import Vocabulary
 from helpers.numpy_nets.metrics import balanced_accuracy
-from helpers.torch_nets.cells import TokenReader, check_token_ids, evaluating, final_hidden
-from helpers.torch_nets.training import Budget, TrainResult, fit
+from helpers.torch_nets.cells import TokenReader, evaluating, final_hidden, pack_tokens
+from helpers.torch_nets.training import Budget, TrainResult, fit, shuffled_batches
 from helpers.validation import as_float_array, as_index_array, require_positive_int
 
 
@@ -34,13 +33,7 @@ class SequenceClassifier(TokenReader):
         self.head = nn.Linear(self.config["hidden"], self.config["n_classes"])
 
     def forward(self, ids: torch.Tensor, lengths) -> torch.Tensor:
-        check_token_ids(ids, self.config["vocab_size"])
-        lengths = as_index_array(lengths, "lengths", ids.shape[1] + 1, (ids.shape[0],))
-        if lengths.size and lengths.min() < 1:
-            raise ValueError("lengths must all be >= 1: an empty sequence has no last state")
-        packed = pack_padded_sequence(self.embed(ids), torch.as_tensor(lengths), batch_first=True,
-                                      enforce_sorted=False)
-        _, state = self.rnn(packed)
+        _, state = self.rnn(pack_tokens(self.embed, ids, lengths, self.config["vocab_size"]))
         return self.head(self.drop(final_hidden(state)[-1]))
 
 
@@ -122,17 +115,13 @@ def train_classifier(model: SequenceClassifier, sequences, labels, *, val_sequen
         weights = torch.as_tensor(weights, dtype=torch.float32)
     cost, targets = nn.CrossEntropyLoss(weight=weights), torch.from_numpy(labels)
 
-    def epoch_batches(rng):
-        order = rng.permutation(len(sequences))
-        return (order[start:start + batch_size] for start in range(0, len(order), batch_size))
-
     def batch_loss(index):
         return cost(model(*_batch(sequences, index)), targets[index]), len(index)
 
     def balanced_accuracy_on_validation(model):
         return balanced_accuracy(val_labels, predict_proba(model, val_sequences).argmax(axis=1), n_classes)
 
-    return fit(model, epoch_batches, batch_loss,
+    return fit(model, shuffled_batches(len(sequences), batch_size), batch_loss,
                Budget(epochs=epochs, steps_per_epoch=math.ceil(len(sequences) / batch_size)),
                lr=lr, max_norm=max_norm, schedule="constant", evaluate=balanced_accuracy_on_validation,
                evaluations=epochs, keep_best="max", seed=seed, progress=progress)

@@ -72,6 +72,19 @@ class Budget:
                    if name != "steps_per_epoch" and limit is not None)
 
 
+def shuffled_batches(n_items: int, batch_size: int) -> Callable[[np.random.Generator], Iterable[np.ndarray]]:
+    """An ``epoch_batches`` for ``fit``: each epoch, the indices ``0 .. n_items - 1`` in a new
+    order drawn from the epoch's ``rng``, cut into index arrays of ``batch_size`` (the last
+    may be shorter)."""
+    n_items = require_positive_int(n_items, "n_items")
+    batch_size = require_positive_int(batch_size, "batch_size")
+
+    def epoch_batches(rng: np.random.Generator) -> Iterable[np.ndarray]:
+        order = rng.permutation(n_items)
+        return (order[start:start + batch_size] for start in range(0, n_items, batch_size))
+    return epoch_batches
+
+
 def _due(every: float | None, count: int | None, done: int, fraction: float, seconds: float) -> bool:
     """Whether the ``done + 1``-th of ``count`` events spread over the budget, or of events
     every ``every`` seconds, is due."""
