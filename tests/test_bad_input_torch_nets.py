@@ -906,7 +906,8 @@ for function, label, call, expect, names in [
     add(f"tagger.{function}", label, call, expect, names)
 
 for function, label, call, expect, names in [
-    ("training.shuffled_batches", "batch_size 0", lambda: training.shuffled_batches(5, 0), ValueError, "batch_size"),
+    ("training.shuffled_batches", "batch_size 0", lambda: training.shuffled_batches(5, 0), ValueError,
+     "batch_size"),
     ("training.shuffled_batches", "n_items a list", lambda: training.shuffled_batches([1, 2], 2), TypeError,
      "n_items"),
     ("cells.pack_tokens", "ids a numpy array", lambda: cells.pack_tokens(
