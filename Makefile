@@ -18,7 +18,7 @@ FORCE ?=
 MEMORY_MB ?=
 SHOW_TESTS ?=
 
-.PHONY: setup lab test data notebooks student grade merge check feedback benchmarks clean-generated
+.PHONY: setup lab test data notebooks student grade merge check feedback benchmarks book clean-generated
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ ONE_THREAD := RNN_COURSE_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_
 
 test: setup ## unit tests, notebook contract, nbval on every notebook, grading and browser tests
 	PATH="$(abspath $(BIN)):$$PATH" $(ONE_THREAD) $(PY) -m pytest -n 2 --dist loadfile \
-		$(addprefix --ignore=,$(SOLO_NOTEBOOKS))
+		--durations=15 $(addprefix --ignore=,$(SOLO_NOTEBOOKS))
 	PATH="$(abspath $(BIN)):$$PATH" $(PY) -m pytest $(SOLO_NOTEBOOKS)
 
 data: setup ## fetch and verify every dataset into data/ (for offline classrooms)
@@ -76,6 +76,9 @@ feedback: setup ## per-student HTML feedback from the last grading run into OUT/
 
 benchmarks: setup ## print the speed figures (see benchmarks/)
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+book: setup ## build the course website from the stored notebooks into _build/book/html (see README)
+	$(PY) -m tools.book
 
 clean-generated: setup ## delete generated files; grades, checkpoints, edited student versions only if asked: [ALSO=grades,checkpoints] [FORCE=1]
 	$(PY) -m tools.grading clean $(if $(ALSO),--also "$(ALSO)",) $(if $(FORCE),--force,)
