@@ -141,6 +141,25 @@ def test_a_character_budget_trains_the_same_model_every_time(vocab):
     assert chars == sorted(chars) and chars[-1] == first.items
 
 
+def test_the_best_weights_are_kept_stored_and_stop_an_overfitting_run(tmp_path, vocab):
+    ids = vocab.encode(list(TEXT))
+    train_ids, val_ids = ids[: len(ids) // 2], ids[len(ids) // 2:]
+    torch.manual_seed(0)
+    model = char_lm.CharLM(len(vocab), kind="gru", hidden=64)
+    result = char_lm.train(model, train_ids, val_ids=val_ids, n_streams=2, seq_len=16, max_seconds=None,
+                           max_epochs=200, lr=2e-2, eval_every_chars=400, keep_best=True, patience=3,
+                           progress=False)
+    best = result.history[result.best]
+    assert result.stopped_early and result.epochs < 200, "validation stops improving long before 200 epochs"
+    assert best[3] == min(result.val) < result.val[-1]
+    assert all(later[3] >= best[3] for later in result.history[result.best + 1:])
+    assert len(result.history) - 1 - result.best == 3
+    assert math.isclose(char_lm.evaluate(model, val_ids).nats, best[3], rel_tol=1e-6)
+    path = char_lm.save_checkpoint(model, vocab, tmp_path / "best.pt", extra={"val_nats": best[3]})
+    loaded, _, extra = char_lm.load_checkpoint(path)
+    assert math.isclose(char_lm.evaluate(loaded, val_ids).nats, extra["val_nats"], rel_tol=1e-6)
+
+
 def test_a_checkpoint_of_the_kind_once_called_rnn_still_loads(tmp_path, vocab):
     path = char_lm.save_checkpoint(char_lm.CharLM(len(vocab), kind="srn", hidden=4), vocab, tmp_path / "m.pt")
     payload = torch.load(path, weights_only=True)

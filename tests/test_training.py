@@ -75,6 +75,24 @@ def test_keep_best_restores_the_weights_of_the_best_evaluation():
     assert torch.equal(model.weight, kept[1.0])
 
 
+def test_evaluations_every_so_many_items_land_on_the_first_step_past_each_multiple():
+    _, result = line_fit(eval_every_items=100)
+    assert [row[1] for row in result.history] == [104, 200, 304, 400, 504, 600, 704, 800, 904, 960]
+    assert result.eval_seconds > 0 and len(result.val) == 10
+
+
+def test_patience_stops_once_the_evaluations_stop_improving_and_keeps_the_best():
+    scores = iter([3.0, 1.0, 2.0, 1.5, 0.5, 4.0])
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    result = fit(model, lambda rng: [0], lambda _: (((model(X) - Y) ** 2).mean(), len(X)), Budget(steps=6),
+                 evaluate=lambda m: next(scores), evaluations=6, keep_best="min", patience=2, progress=False)
+    assert result.stopped_early and result.steps == 4 and result.val == [3.0, 1.0, 2.0, 1.5]
+    assert result.best == 1
+    _, patient = line_fit(eval_every_items=100, keep_best="min", patience=50)
+    assert not patient.stopped_early and patient.items == 960
+
+
 def test_a_nan_evaluation_is_never_the_best():
     scores = iter([float("nan"), 2.0, 1.0, float("nan")])
     torch.manual_seed(0)
@@ -106,7 +124,12 @@ def test_callbacks_run_spread_over_the_budget_and_the_seed_decides_the_run():
     ({"budget": Budget(steps=1), "callback": "print"}, TypeError, "callback must be a function"),
     ({"budget": {"steps": 1}}, TypeError, "budget must be a helpers.torch_nets.training.Budget"),
     ({"budget": Budget(steps=1), "evaluations": 2, "eval_every": 1.0}, ValueError,
-     "evaluations or eval_every"),
+     "not evaluations and eval_every"),
+    ({"budget": Budget(steps=1), "eval_every": 1.0, "eval_every_items": 8}, ValueError,
+     "not eval_every and eval_every_items"),
+    ({"budget": Budget(steps=1), "eval_every_items": 0}, ValueError, "eval_every_items must be"),
+    ({"budget": Budget(steps=1), "patience": 2}, ValueError, "patience needs keep_best"),
+    ({"budget": Budget(steps=1), "keep_best": "min", "patience": 0}, ValueError, "patience must be"),
 ])
 def test_bad_options_get_clear_errors(options, error, message):
     with pytest.raises(error, match=message):

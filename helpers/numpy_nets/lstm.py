@@ -116,40 +116,67 @@ def lstm_step(x, state, params) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarr
     return (h_new, c), y, gates
 
 
+def _gate_constants(h: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``(scale, offset)``, each ``(4H,)``, that make one ``tanh`` give all four gates:
+    ``sigma(a) = tanh(a / 2) / 2 + 1 / 2`` for ``i, f, o``, ``tanh(a)`` for ``C~``. The
+    activities are halved before the ``tanh`` (``scale``), then ``act = scale * tanh + offset``."""
+    scale = np.full(4 * h, 0.5, dtype=dtype)
+    scale[2 * h:3 * h] = 1.0
+    offset = np.where(scale == 0.5, 0.5, 0.0).astype(dtype)
+    return scale, offset
+
+
 def _activate(a: np.ndarray, h: int) -> np.ndarray:
     """Gate activations from activities ``(N, 4H)``, in place: sigmoid for ``i, f, o``,
     tanh for the candidate."""
-    recurrent.sigmoid_in_place(a[:, :2 * h])
-    np.tanh(a[:, 2 * h:3 * h], out=a[:, 2 * h:3 * h])
-    recurrent.sigmoid_in_place(a[:, 3 * h:])
+    scale, offset = _gate_constants(h, a.dtype)
+    a *= scale
+    np.tanh(a, out=a)
+    a *= scale
+    a += offset
     return a
 
 
 def forward(params, inputs, state=None) -> LSTMCache:
     """Run the LSTM over a batch: ``inputs`` ids ``(N, T)`` or vectors ``(N, T, M)``;
-    ``state`` ``(h0, c0)`` (each ``(N, H)`` or ``(H,)``; default zeros). The output layer
-    runs as one matrix product over all steps; only the recurrence loops over ``t``."""
+    ``state`` ``(h0, c0)`` (each ``(N, H)`` or ``(H,)``; default zeros). The input and
+    output layers run as one matrix product over all steps; only the recurrence loops
+    over ``t``, with a fixed set of in-place operations per step and no allocation.
+
+    The arrays are laid out time-major in memory, ``(T, N, ...)``, so that each step
+    reads and writes a contiguous block; the cache holds them as ``(N, T, ...)`` views
+    (``swapaxes``), the shapes the rest of the course uses."""
     m, h, _ = check_params(params)
     inputs = recurrent.check_inputs(inputs, m)
     n, t_len = inputs.shape[:2]
     dtype = params["W"].dtype
     h0, c0 = _split_state(state, n, h, dtype)
-    gates = recurrent.input_projection(params["U"], params["b"], inputs)
-    cells = np.empty((n, t_len, h), dtype=dtype)
-    hidden = np.empty((n, t_len, h), dtype=dtype)
-    w_t = params["W"].T
+    scale, offset = _gate_constants(h, dtype)
+    # every step's input part at once, (T, N, 4H), halved for the gates' tanh (U, b and W
+    # scaled, not the activities: fewer numbers to multiply)
+    gates = recurrent.input_projection(params["U"] * scale[:, None], params["b"] * scale,
+                                       inputs.swapaxes(0, 1))
+    w_scaled = params["W"].T * scale     # (H, 4H)
+    cells = np.empty((t_len, n, h), dtype=dtype)
+    hidden = np.empty((t_len, n, h), dtype=dtype)
+    recurrent_part, kept = np.empty((n, 4 * h), dtype=dtype), np.empty((n, h), dtype=dtype)
     h_t, c_t = h0, c0
     for t in range(t_len):
-        a = gates[:, t]
-        a += h_t @ w_t
-        _activate(a, h)
-        c_t = a[:, h:2 * h] * c_t + a[:, :h] * a[:, 2 * h:3 * h]
-        cells[:, t] = c_t
-        h_t = hidden[:, t]
+        a = gates[t]
+        np.matmul(h_t, w_scaled, out=recurrent_part)
+        a += recurrent_part
+        np.tanh(a, out=a)
+        a *= scale
+        a += offset                      # a = [i, f, C~, o]
+        np.multiply(a[:, h:2 * h], c_t, out=kept)
+        c_t = cells[t]
+        np.multiply(a[:, :h], a[:, 2 * h:3 * h], out=c_t)
+        c_t += kept                      # C<t> = f C<t-1> + i C~
+        h_t = hidden[t]
         np.tanh(c_t, out=h_t)
-        h_t *= a[:, 3 * h:]
+        h_t *= a[:, 3 * h:]              # h<t> = o tanh(C<t>)
     probs = recurrent.output_layer(params["V"], params["c"], hidden)
-    return LSTMCache(inputs, h0, c0, gates, cells, hidden, probs)
+    return LSTMCache(inputs, h0, c0, *(array.swapaxes(0, 1) for array in (gates, cells, hidden, probs)))
 
 
 def cross_entropy(cache: LSTMCache, targets) -> float:
@@ -157,6 +184,35 @@ def cross_entropy(cache: LSTMCache, targets) -> float:
     if not isinstance(cache, LSTMCache):
         raise TypeError(f"cache must be the LSTMCache that forward returned, got {type(cache).__name__}")
     return recurrent.cross_entropy(cache.probs, recurrent.check_targets(targets, cache.probs))
+
+
+def _local_slopes(gates, cells, c0) -> tuple[np.ndarray, np.ndarray]:
+    """Every step's local slopes at once, from time-major ``gates`` ``(T, N, 4H)``, ``cells``
+    ``(T, N, H)`` and ``c0`` ``(N, H)``: ``(slope (T, N, 4H), cell_slope (T, N, H))`` with
+    ``da<t> = [dC, dC, dC, dh] * slope<t>`` and ``dC<t> += dh<t> * cell_slope<t>``. ``backward``
+    turns ``slope`` into ``da`` in place, a few products per step."""
+    h = cells.shape[-1]
+    i, f, g, o = (gates[..., k * h:(k + 1) * h] for k in range(4))
+    slope = np.empty(gates.shape, dtype=gates.dtype)
+    s_i, s_f, s_g, s_o = (slope[..., k * h:(k + 1) * h] for k in range(4))
+    tanh_c = np.tanh(cells)
+    np.subtract(1.0, i, out=s_i)
+    s_i *= i
+    s_i *= g                                          # C~ i (1 - i)
+    np.subtract(1.0, f, out=s_f)
+    s_f *= f
+    s_f[0] *= c0
+    s_f[1:] *= cells[:-1]                             # C<t-1> f (1 - f)
+    np.multiply(g, g, out=s_g)
+    np.subtract(1.0, s_g, out=s_g)
+    s_g *= i                                          # i (1 - C~^2)
+    np.subtract(1.0, o, out=s_o)
+    s_o *= o
+    s_o *= tanh_c                                     # tanh(C) o (1 - o)
+    cell_slope = np.multiply(tanh_c, tanh_c, out=tanh_c)
+    np.subtract(1.0, cell_slope, out=cell_slope)
+    cell_slope *= o                                   # dh<t>/dC<t> = o (1 - tanh^2 C<t>)
+    return slope, cell_slope
 
 
 def backward(params, cache: LSTMCache, targets, truncate: int | None = None) -> dict[str, np.ndarray]:
@@ -177,33 +233,33 @@ def backward(params, cache: LSTMCache, targets, truncate: int | None = None) -> 
     m, h, _ = check_params(params)
     targets, truncate, grads, d_h_out = recurrent.backward_start(params, cache, LSTMCache, targets, truncate)
     n, t_len, _ = cache.hidden.shape
-    d_a = np.empty_like(cache.gates)
+    # time-major, (T, N, ...): views of forward's arrays, contiguous blocks per step
+    gates, cells, hidden = (array.swapaxes(0, 1) for array in (cache.gates, cache.cells, cache.hidden))
+    d_h_out = np.ascontiguousarray(d_h_out.swapaxes(0, 1))
+    d_a, cell_slope = _local_slopes(gates, cells, cache.c0)
+    f = gates[..., h:2 * h]
+    blocks = d_a.reshape(t_len, n, 4, h)              # a view: [i, f, C~, o] blocks
     w = params["W"]
-    dh_carry = np.zeros((n, h), dtype=w.dtype)
-    dc_carry = np.zeros((n, h), dtype=w.dtype)
+    dh_carry, dc_carry = np.zeros((n, h), dtype=w.dtype), np.zeros((n, h), dtype=w.dtype)
+    dh, dc = np.empty((n, h), dtype=w.dtype), np.empty((n, h), dtype=w.dtype)
     for t in range(t_len - 1, -1, -1):
-        i, f, g, o = (cache.gates[:, t, k * h:(k + 1) * h] for k in range(4))
-        c_prev = cache.cells[:, t - 1] if t else cache.c0
-        tanh_c = np.tanh(cache.cells[:, t])
-        if recurrent.blame_crosses(t, truncate):
-            dh = d_h_out[:, t] + dh_carry
-            dc = dc_carry + dh * o * (1.0 - tanh_c * tanh_c)
+        crosses = recurrent.blame_crosses(t, truncate)
+        if crosses:
+            np.add(d_h_out[t], dh_carry, out=dh)
         else:
-            dh = d_h_out[:, t]
-            dc = dh * o * (1.0 - tanh_c * tanh_c)
-        da = d_a[:, t]
-        da[:, :h] = dc * g * i * (1.0 - i)
-        da[:, h:2 * h] = dc * c_prev * f * (1.0 - f)
-        da[:, 2 * h:3 * h] = dc * i * (1.0 - g * g)
-        da[:, 3 * h:] = dh * tanh_c * o * (1.0 - o)
-        dh_carry = da @ w
-        dc_carry = dc * f
+            dh[...] = d_h_out[t]
+        np.multiply(dh, cell_slope[t], out=dc)
+        if crosses:
+            dc += dc_carry
+        blocks[t, :, :3] *= dc[:, None, :]            # da for i, f, C~
+        blocks[t, :, 3] *= dh                         # da for o
+        np.matmul(d_a[t], w, out=dh_carry)
+        np.multiply(dc, f[t], out=dc_carry)
     grads["h0"], grads["c0"] = dh_carry, dc_carry  # the first block always reaches the start
-    h_prev = np.concatenate([cache.h0[:, None, :], cache.hidden[:, :-1]], axis=1)
-    flat_da = d_a.reshape(n * t_len, 4 * h)
-    grads["W"] = flat_da.T @ h_prev.reshape(n * t_len, h)
+    flat_da = d_a.reshape(t_len * n, 4 * h)
+    grads["W"] = flat_da[n:].T @ hidden[:-1].reshape((t_len - 1) * n, h) + flat_da[:n].T @ cache.h0
     grads["b"] = flat_da.sum(axis=0)
-    grads["U"] = recurrent.input_weight_gradient(d_a, cache.inputs, m)
+    grads["U"] = recurrent.input_weight_gradient(d_a, cache.inputs.swapaxes(0, 1), m)
     return {key: grads[key] for key in (*PARAM_NAMES, "h0", "c0")}
 
 

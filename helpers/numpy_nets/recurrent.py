@@ -100,12 +100,17 @@ def input_projection(U: np.ndarray, b: np.ndarray, inputs: np.ndarray) -> np.nda
     return out
 
 
+ONE_HOT_PRODUCT_UP_TO = 192   # ids for which X^T d_a beats summing rows (65 ids: 3.5x faster; even near 256)
+
+
 def input_weight_gradient(d_a: np.ndarray, inputs: np.ndarray, n_inputs: int) -> np.ndarray:
     """``dJ/dU = sum_t d_a<t>^T x<t>``, ``(G, M)``, from ``d_a`` ``(N, T, G)``."""
     n, t_len, g = d_a.shape
     flat = d_a.reshape(n * t_len, g)
-    if inputs.ndim == 2:
+    if inputs.ndim == 2 and n_inputs > ONE_HOT_PRODUCT_UP_TO:
         return sum_rows_by_id(flat, inputs.reshape(-1), n_inputs).T.copy()
+    if inputs.ndim == 2:   # a small vocabulary: the one-hot product itself is the faster way
+        return flat.T @ np.eye(n_inputs, dtype=d_a.dtype)[inputs.reshape(-1)]
     return flat.T @ inputs.reshape(n * t_len, -1).astype(d_a.dtype, copy=False)
 
 
@@ -200,6 +205,10 @@ def output_gradients(V: np.ndarray, hidden: np.ndarray, probs: np.ndarray, targe
     ``dh<t> = do<t> V`` (the blame on each state from its own output). ``probs`` is used
     in place and restored when every step has a target.
     """
+    if not probs.flags.c_contiguous and probs.swapaxes(0, 1).flags.c_contiguous:
+        # time-major views (the LSTM keeps its arrays so): work in their memory order
+        d_v, d_c, d_h = output_gradients(V, *(array.swapaxes(0, 1) for array in (hidden, probs, targets)))
+        return d_v, d_c, d_h.swapaxes(0, 1)
     n, t_len, h = hidden.shape
     k = probs.shape[-1]
     flat = targets.reshape(-1)

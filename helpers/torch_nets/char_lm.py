@@ -153,18 +153,33 @@ def evaluate(model: CharLM, ids, n_streams: int = 16, seq_len: int = 256) -> Eva
     return Evaluation(nats, nats / math.log(2), perplexity, int(targets.size))
 
 
+def _check_counts(max_chars, evaluations, eval_every, eval_every_chars) -> None:
+    """``train``'s character counts are positive integers, and at most one evaluation
+    schedule is given (errors in ``train``'s names, not ``fit``'s)."""
+    schedules = {"evaluations": evaluations, "eval_every": eval_every, "eval_every_chars": eval_every_chars}
+    if sum(value is not None for value in schedules.values()) > 1:
+        given = " and ".join(name for name, value in schedules.items() if value is not None)
+        raise ValueError(f"give only one of evaluations, eval_every and eval_every_chars, not {given}")
+    for name, count in (("max_chars", max_chars), ("eval_every_chars", eval_every_chars)):
+        if count is not None:
+            require_positive_int(count, name)
+
+
 def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_len: int = 64,
           lr: float = 3e-3, max_seconds: float | None = 30.0, max_epochs: int | None = None,
           max_chars: int | None = None, max_norm: float = 1.0, eval_every: float | None = None,
-          evaluations: int | None = None, keep_best: bool = False, callback: Callable | None = None,
-          callback_every: float | None = None, callbacks: int | None = None, seed: int = 0,
-          progress: bool = True) -> TrainResult:
+          eval_every_chars: int | None = None, evaluations: int | None = None, keep_best: bool = False,
+          patience: int | None = None, callback: Callable | None = None, callback_every: float | None = None,
+          callbacks: int | None = None, seed: int = 0, progress: bool = True) -> TrainResult:
     """Train ``model`` in place on ``train_ids`` ``(L,)`` with ``training.fit`` (whose options
     these are) until ``max_seconds``, ``max_epochs`` or ``max_chars`` characters, whichever
     comes first: epochs and characters train the same model on any machine (at a fixed
     thread count), seconds do not. Batches are char-rnn's (``epoch_windows``), the state
     carried from window to window and detached; the evaluation is the whole ``val_ids``
-    split's nats per character (``keep_best``: keep the best evaluation's weights)."""
+    split's nats per character, ``evaluations`` times over the budget or every ``eval_every``
+    seconds or ``eval_every_chars`` characters (``keep_best``: keep the best evaluation's
+    weights, which a checkpoint saved afterwards stores; ``patience``: stop once that many
+    evaluations in a row have not beaten the best)."""
     if not isinstance(model, CharLM):
         raise TypeError(f"model must be a CharLM, got {type(model).__name__}")
     vocab_size = model.config["vocab_size"]
@@ -178,8 +193,8 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
         raise ValueError("give a budget: max_seconds, max_epochs, max_chars or several")
     if keep_best and val_ids is None:
         raise ValueError("keep_best needs val_ids: the kept weights are those with the best validation cost")
-    if max_chars is not None:
-        require_positive_int(max_chars, "max_chars")
+    _check_counts(max_chars=max_chars, evaluations=evaluations, eval_every=eval_every,
+                  eval_every_chars=eval_every_chars)
     n_streams = require_positive_int(n_streams, "n_streams")
     seq_len = require_positive_int(seq_len, "seq_len")
     windows_per_epoch = math.ceil(((train_ids.size - seq_len) // n_streams) / seq_len)
@@ -202,7 +217,8 @@ def train(model: CharLM, train_ids, *, val_ids=None, n_streams: int = 32, seq_le
 
     return fit(model, epoch_batches, batch_loss, budget, lr=lr, max_norm=max_norm,
                evaluate=None if val_ids is None else (lambda m: evaluate(m, val_ids).nats),
-               evaluations=evaluations, eval_every=eval_every, keep_best="min" if keep_best else None,
+               evaluations=evaluations, eval_every=eval_every, eval_every_items=eval_every_chars,
+               keep_best="min" if keep_best else None, patience=patience,
                callback=callback, callbacks=callbacks, callback_every=callback_every, seed=seed,
                progress=progress)
 
