@@ -240,6 +240,29 @@ def test_sum_rows_by_id_equals_add_at():
     np.testing.assert_allclose(recurrent.sum_rows_by_id(rows, ids, 12), expected, atol=1e-13)
 
 
+@pytest.mark.parametrize("n_ids", [9, recurrent.ONE_HOT_PRODUCT_UP_TO + 1])
+def test_the_input_gradient_is_the_one_hot_product_for_small_and_large_vocabularies(n_ids):
+    rng = np.random.default_rng(3)
+    d_a = rng.normal(size=(4, 5, 6))
+    ids = rng.integers(0, n_ids, (4, 5))
+    expected = d_a.reshape(20, 6).T @ np.eye(n_ids)[ids.reshape(-1)]
+    np.testing.assert_allclose(recurrent.input_weight_gradient(d_a, ids, n_ids), expected, atol=1e-13)
+
+
+def test_output_gradients_give_the_same_blame_from_time_major_views():
+    rng = np.random.default_rng(4)
+    hidden, probs = rng.normal(size=(5, 3, 4)), rng.dirichlet(np.ones(6), size=(5, 3))   # (T, N, ...)
+    targets = rng.integers(0, 6, (5, 3))
+    targets[1, 2] = recurrent.IGNORE
+    V = rng.normal(size=(6, 4))
+    views = recurrent.output_gradients(V, hidden.swapaxes(0, 1), probs.swapaxes(0, 1), targets.swapaxes(0, 1))
+    copies = recurrent.output_gradients(V, np.ascontiguousarray(hidden.swapaxes(0, 1)),
+                                        np.ascontiguousarray(probs.swapaxes(0, 1)), targets.T.copy())
+    for view, copy in zip(views, copies, strict=True):
+        np.testing.assert_allclose(view, copy, atol=1e-13)
+    assert views[2].shape == (3, 5, 4)
+
+
 @pytest.mark.parametrize("how", ["orthogonal", "identity"])
 def test_recurrent_init_gives_every_singular_value_one(how):
     params = srn.init_params(3, 8, 2, np.random.default_rng(0), recurrent_init=how)

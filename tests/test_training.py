@@ -129,7 +129,9 @@ def test_callbacks_run_spread_over_the_budget_and_the_seed_decides_the_run():
      "not eval_every and eval_every_items"),
     ({"budget": Budget(steps=1), "eval_every_items": 0}, ValueError, "eval_every_items must be"),
     ({"budget": Budget(steps=1), "patience": 2}, ValueError, "patience needs keep_best"),
-    ({"budget": Budget(steps=1), "keep_best": "min", "patience": 0}, ValueError, "patience must be"),
+    ({"budget": Budget(steps=1), "keep_best": "min", "patience": 0, "evaluations": 1}, ValueError,
+     "patience must be"),
+    ({"budget": Budget(steps=1), "keep_best": "min", "patience": 2}, ValueError, "evaluation schedule"),
 ])
 def test_bad_options_get_clear_errors(options, error, message):
     with pytest.raises(error, match=message):

@@ -122,6 +122,9 @@ def _check_options(lr, max_norm, schedule, keep_best, patience, evaluate, functi
         raise ValueError("patience needs keep_best: it counts evaluations since the best one")
     given = [name for name in ("evaluations", "eval_every", "eval_every_items")
              if {**counts, **every_values}[name] is not None]
+    if patience is not None and not given:
+        raise ValueError("patience counts evaluations during training: give an evaluation schedule too "
+                         "(a number of evaluations, or one every so many seconds or items)")
     if len(given) > 1:
         raise ValueError(f"give only one of evaluations, eval_every and eval_every_items, "
                          f"not {' and '.join(given)}")
