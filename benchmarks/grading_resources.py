@@ -27,7 +27,7 @@ from pathlib import Path
 
 from grading_throughput import ROOT, grade_seconds, make_class
 
-from tools.grading.usage import grading_processes
+from tools.grading.usage import grading_processes, run_markers
 
 
 def mem_available_mb() -> float:
@@ -45,11 +45,12 @@ def main() -> None:
         # the run's scratch folder: its own (to tell its processes apart) and short (sockets live there)
         os.environ["TMPDIR"] = scratch = tempfile.mkdtemp(prefix="gr-", dir="/tmp")
         n = make_class(folder, args.students, ("01_backprop_recap",))
-        samples, free, done = [], [], threading.Event()
+        samples, free, done, seen = [], [], threading.Event(), set()
 
         def sample():
             while not done.is_set():
-                samples.append(grading_processes(scratch, str(out)))
+                seen.update(run_markers(scratch))
+                samples.append(grading_processes(*seen, str(out)))
                 free.append(mem_available_mb())
                 time.sleep(0.2)
 
@@ -62,7 +63,7 @@ def main() -> None:
             done.set()
             sampler.join()
         time.sleep(1)
-        left, _ = grading_processes(scratch, str(out))
+        left, _ = grading_processes(*seen, str(out))
     print(f"# root: {ROOT}")
     print(f"submissions: {n}")
     print(f"seconds_per_submission_jobs{args.jobs}: {seconds / n:.2f}")

@@ -32,7 +32,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools.grading import repair  # noqa: E402
+from tools.grading import cells  # noqa: E402
 
 NOTEBOOKS = ("01_backprop_recap", "02_softmax", "03_simple_recurrent_network",
              "04_backpropagation_through_time")
@@ -44,8 +44,8 @@ def make_class(folder: Path, students: int, notebooks: tuple[str, ...] = NOTEBOO
         course = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         untouched = nbformat.from_dict(nbformat.reads(nbformat.writes(course), as_version=4))
         for cell in untouched.cells:
-            if repair.is_answer(cell):
-                cell.source = repair.unanswered(cell.source)
+            if cells.is_answer(cell):
+                cell.source = cells.unanswered(cell.source)
         for k in range(students):
             target = folder / f"student{k:03d}" / f"{name}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import nbformat
 
-from tools.grading.usage import scratch_folder
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # the quickest course notebook with at least three graded tests (about 5 s a submission)
@@ -27,11 +25,12 @@ CELL_TIMEOUT = 60
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def run_tool(replica: Path, *args: str, scratch: Path | None = None) -> subprocess.CompletedProcess:
+def run_tool(replica: Path, *args: str, scratch: Path | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``python -m tools.grading ARGS`` from ``replica``, as the Makefile runs it; with
     ``scratch``, its scratch folder goes there (``TMPDIR``), so that its processes can be
-    told from those of other grading runs beside it."""
-    env = dict(os.environ, TMPDIR=str(scratch)) if scratch is not None else None
+    told from those of other grading runs beside it; ``env``: variables added."""
+    env = dict(os.environ, **(env or {}), **({"TMPDIR": str(scratch)} if scratch is not None else {}))
     return subprocess.run([sys.executable, "-m", "tools.grading", *args], cwd=replica,
                           capture_output=True, text=True, timeout=900, env=env)
 
@@ -42,9 +41,8 @@ def short_scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="gt-", dir="/tmp"))
 
 
-def leftover_cgroups(grade_output: str) -> list[Path]:
-    """cgroups of the grading run whose output this is that still exist."""
-    label = Path(scratch_folder(grade_output)).name
+def leftover_cgroups(label: str) -> list[Path]:
+    """cgroups of the grading run ``label`` (``usage.run_label``) that still exist."""
     return [p for pattern in (f"{label}-*", f"*/{label}-*", f"*/*/*/{label}-*")
             for p in Path("/sys/fs/cgroup").glob(pattern)]
 

@@ -10,6 +10,7 @@ notebook and reports the graded time of each.
 
 from __future__ import annotations
 
+import json
 import textwrap
 import time
 from pathlib import Path
@@ -32,7 +33,8 @@ from tests.grading_support import (
     snapshot,
     write_class,
 )
-from tools.grading import repair
+from tools.grading import cells, repair
+from tools.grading.usage import run_label, run_markers
 
 NAME = ROUND_TRIP_NOTEBOOK
 # limits of the round trip's sandboxes: low, so that the fork and memory bombs stay cheap on 2 cores
@@ -43,8 +45,8 @@ DAEMON_MARKER = "7919"   # the daemon is `sleep 7919`: no process with it may ou
 def unanswered(nb):
     nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
     for cell in nb.cells:
-        if repair.is_answer(cell):
-            cell.source = repair.unanswered(cell.source)
+        if cells.is_answer(cell):
+            cell.source = cells.unanswered(cell.source)
     return nb
 
 
@@ -97,7 +99,7 @@ def class_of(course, submissions_folder):
             ),
             p0,
             "graded",
-            {t0: "failed: OSError"},
+            {t0: "failed: FileNotFoundError"},   # the repository is not even there
         ),
         "rebinds_checker": (
             hostile.with_code(wrong, a1, "check_close = lambda *a, **k: None"),
@@ -194,7 +196,7 @@ def class_of(course, submissions_folder):
             {},
         ),
         "deleted_tests": (
-            nbformat.v4.new_notebook(cells=[c for c in course.cells if not repair.is_test(c)]),
+            nbformat.v4.new_notebook(cells=[c for c in course.cells if not cells.is_test(c)]),
             0,
             "graded",
             {},
@@ -221,7 +223,7 @@ def graded(tmp_path_factory):
     scratch = short_scratch()
     proc = run_tool(replica, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
                     "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB), scratch=scratch)
-    leftovers = survivors(str(scratch))
+    leftovers = survivors(run_markers(str(scratch), run_label(replica / "grading")))
     grades = {row["student"]: row for row in read_csv(replica / "grading" / "grades.csv")}
     cells = {}
     for row in read_csv(replica / "grading" / "grade_cells.csv"):
@@ -240,16 +242,16 @@ def graded(tmp_path_factory):
     }
 
 
-def survivors(scratch: str) -> list[str]:
-    """Command lines of processes the grading run may have left: its kernels (their
-    connection files live in its scratch folder) and the daemon."""
+def survivors(markers: set[str]) -> list[str]:
+    """Command lines of processes the grading run may have left: its kernels (their command
+    lines name the run: ``markers``) and the daemon."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if scratch in command or f"sleep {DAEMON_MARKER}" in command:
+        if any(marker in command for marker in markers) or f"sleep {DAEMON_MARKER}" in command:
             found.append(f"{entry.name}: {command[:200]}")
     return found
 
@@ -264,15 +266,16 @@ def test_the_batch_completes_and_nothing_outside_scratch_changes(graded):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert graded["submissions_unchanged"] and graded["helpers_unchanged"]
     assert graded["repo_changed"] == []
-    assert "symlinked" in proc.stderr and "symlink" in proc.stderr
-    assert ".dotted" in proc.stderr and "hidden" in proc.stderr
+    skipped = dict(json.loads((graded["replica"] / "grading" / "run.json").read_text())["skipped"])
+    assert "symlink" in skipped[f"symlinked/{NAME}.ipynb"] and "hidden" in skipped[".dotted"]
 
 
 def test_no_process_of_the_batch_outlives_it(graded):
     """Every kernel is killed with its whole sandbox when its submission ends: the fork
     bomb's sleeping children and the daemon started in a new session included."""
     assert graded["leftovers"] == []
-    assert leftover_cgroups(graded["proc"].stdout) == [], "cgroups of finished kernels were not removed"
+    label = run_label(graded["replica"] / "grading")
+    assert leftover_cgroups(label) == [], "cgroups of finished kernels were not removed"
 
 
 @pytest.mark.parametrize(
@@ -291,8 +294,8 @@ def test_each_case_earns_what_it_should(graded, student):
         assert cell["outcome"] == expected, (grade_id, cell)
 
 
-def test_a_symlinked_submission_is_refused_and_listed_as_missing(graded):
-    assert graded["grades"]["symlinked"]["status"] == "missing"
+def test_a_symlinked_submission_is_refused_and_listed_as_refused(graded):
+    assert graded["grades"]["symlinked"]["status"].startswith("refused: a symlink")
     assert ".dotted" not in graded["grades"]
 
 
@@ -315,21 +318,40 @@ def test_output_floods_are_capped_and_stuck_cells_bounded(graded):
     assert not any("timed out" in row["outcome"] for row in graded["cells"]["patches_isinstance"].values())
 
 
+CRASHING_IN = "08_sequence_tasks"   # its exercises share the notebook's random generator
+
+
 def test_every_model_answer_grades_in_full_with_no_cell_error(tmp_path):
     """The instructor version of every notebook earns full marks under the grader, with its
     grading budgets (training shortened), and no cell at all raises: a demo cell's error
     would tell every student, in the feedback, that something is wrong with their work.
-    The graded time per notebook is printed (a figure, not a check)."""
+    The graded time per notebook is printed (a figure, not a check).
+
+    Beside it, notebook 08 with right answers whose first one kills the kernel when a test
+    calls it: that exercise alone is lost (the later exercises' inputs come from the verdict
+    kernel, whatever the restart did to the student's random state)."""
     folder = tmp_path / "submissions"
     (folder / "teacher").mkdir(parents=True)
     for notebook in NOTEBOOKS:
         if repair.tests_of_answers(nbformat.read(notebook, as_version=4)):
             (folder / "teacher" / notebook.name).write_bytes(notebook.read_bytes())
+    course = nbformat.read(REPO_ROOT / "notebooks" / f"{CRASHING_IN}.ipynb", as_version=4)
+    (first, first_test, first_points), *_ = hostile.exercises(course)
+    crashing = hostile.with_code(course, first, "import os\nos._exit(1)", inside=True)
+    write_class(folder, CRASHING_IN, {"crashes_once": crashing})
     proc = run_tool(
         REPO_ROOT, "grade", str(folder), "--jobs", "2", "--timeout", "120", "--out", str(tmp_path / "out")
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = read_csv(tmp_path / "out" / "grades.csv")
+    every = read_csv(tmp_path / "out" / "grades.csv")
+    crashed = next(row for row in every
+                   if row["student"] == "crashes_once" and row["notebook"] == CRASHING_IN)
+    assert float(crashed["score"]) == float(crashed["max_score"]) - first_points, crashed
+    outcomes = {row["grade_id"]: row["outcome"] for row in read_csv(tmp_path / "out" / "grade_cells.csv")
+                if row["student"] == "crashes_once" and row["notebook"] == CRASHING_IN}
+    assert outcomes.pop(first_test) == "kernel died (restarted)"
+    assert set(outcomes.values()) == {"passed"}, outcomes
+    rows = [row for row in every if row["student"] == "teacher"]
     print("\ngraded time per notebook (instructor version, 2 jobs):")
     for row in rows:
         print(f"  {row['notebook']:36s} {row['score']:>3} / {row['max_score']:<3} {row['seconds']:>6} s")

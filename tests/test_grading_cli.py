@@ -116,6 +116,8 @@ def test_grading_into_the_same_folder_adds_and_the_newest_wins(tmp_path):
         proc = run_tool(REPO_ROOT, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
                         "--out", str(out))
         assert proc.returncode == 0, proc.stderr[-2000:]
+    record = json.loads((out / "run.json").read_text())
+    assert record["earlier"] == 1 and record["kept"] == 0 and record["graded"] == 2, record
     assert "added to" in proc.stdout and "the newest wins" in proc.stdout
     rows = {row["student"]: row for row in read_csv(out / "grades.csv")}
     assert sorted(rows) == ["ann", "cid"] and rows["ann"]["score"] == "7" and rows["cid"]["score"] == "5"

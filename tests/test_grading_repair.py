@@ -9,7 +9,7 @@ import pytest
 
 from tests.grading_support import REPO_ROOT, ROUND_TRIP_NOTEBOOK
 from tests.hostile_submissions import duplicated, exercises, renamed, reordered_with_extras, with_code
-from tools.grading import repair
+from tools.grading import cells, repair
 
 PROTECTED, CHECKERS = {"np", "check_close", "helpers"}, {"check_close"}
 
@@ -65,29 +65,29 @@ def course():
 
 
 def answers(nb):
-    return {repair.nbgrader(c)["grade_id"]: c.source for c in nb.cells if repair.is_answer(c)}
+    return {cells.nbgrader(c)["grade_id"]: c.source for c in nb.cells if cells.is_answer(c)}
 
 
 def test_the_instructor_version_is_rebuilt_unchanged(course):
     repaired = repair.build(course, course)
     assert repaired.flags == [] and repaired.notes == []
     assert all(notes == [] for notes in repaired.test_notes.values())
-    assert [c.source for c in repaired.notebook.cells if not repair.is_answer(c)] == [
-        c.source for c in course.cells if not repair.is_answer(c)
+    assert [c.source for c in repaired.notebook.cells if not cells.is_answer(c)] == [
+        c.source for c in course.cells if not cells.is_answer(c)
     ]
 
 
 def test_tests_always_come_from_the_course_version(course):
-    student = nbformat.v4.new_notebook(cells=[c for c in course.cells if not repair.is_test(c)])
-    first_test = next(c for c in course.cells if repair.is_test(c))
+    student = nbformat.v4.new_notebook(cells=[c for c in course.cells if not cells.is_test(c)])
+    first_test = next(c for c in course.cells if cells.is_test(c))
     edited = nbformat.from_dict(dict(first_test, source="pass"))
     student.cells.insert(3, edited)
     repaired = repair.build(course, student)
-    tests = [c.source for c in repaired.notebook.cells if repair.is_test(c)]
-    assert tests == [c.source for c in course.cells if repair.is_test(c)]
+    tests = [c.source for c in repaired.notebook.cells if cells.is_test(c)]
+    assert tests == [c.source for c in course.cells if cells.is_test(c)]
     notes = repaired.test_notes
-    assert "edited test cell replaced" in notes[repair.nbgrader(first_test)["grade_id"]][0]
-    assert all("restored" in n[0] for g, n in notes.items() if g != repair.nbgrader(first_test)["grade_id"])
+    assert "edited test cell replaced" in notes[cells.nbgrader(first_test)["grade_id"]][0]
+    assert all("restored" in n[0] for g, n in notes.items() if g != cells.nbgrader(first_test)["grade_id"])
 
 
 def test_duplicated_renamed_and_reordered_answers_are_repaired(course):
@@ -108,7 +108,7 @@ def test_duplicated_renamed_and_reordered_answers_are_repaired(course):
 def test_a_missing_answer_is_graded_as_unanswered(course):
     a0, t0, _ = exercises(course)[0]
     student = nbformat.v4.new_notebook(
-        cells=[c for c in course.cells if repair.nbgrader(c).get("grade_id") != a0]
+        cells=[c for c in course.cells if cells.nbgrader(c).get("grade_id") != a0]
     )
     repaired = repair.build(course, student)
     assert "raise NotImplementedError()" in answers(repaired.notebook)[a0]

@@ -26,7 +26,7 @@ from tests.grading_support import (
     short_scratch,
     tiny_course,
 )
-from tools.grading.usage import grading_processes
+from tools.grading.usage import grading_processes, run_label, run_markers
 
 STUDENTS = 50
 MARKER = "8111"   # the daemons are `sleep 8111`
@@ -47,8 +47,11 @@ def with_answer(nb: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode
     return nbformat.v4.new_notebook(cells=[nb.cells[0], answer, nb.cells[2]], metadata=nb.metadata)
 
 
-def _grading_processes(scratch: Path, out: Path) -> tuple[int, int]:
-    return grading_processes(str(scratch), str(out), f"sleep {MARKER}")
+def _grading_processes(scratch: Path, out: Path, seen: set[str], label: str = "") -> tuple[int, int]:
+    """Processes of the run under ``scratch``; ``seen``: the run names found so far (kept, so
+    that they are still looked for once the run's folder is gone); ``label``: the run's name."""
+    seen |= run_markers(str(scratch), label)
+    return grading_processes(*seen, str(out), f"sleep {MARKER}")
 
 
 def _grade(tmp_path: Path, scratch: Path, *args: str) -> subprocess.CompletedProcess:
@@ -68,11 +71,11 @@ def test_a_batch_of_fifty_leaves_no_process_and_no_growing_memory(tmp_path):
         (tmp_path / "subs" / f"s{k:02d}").mkdir(parents=True)
         nbformat.write(leaky, tmp_path / "subs" / f"s{k:02d}" / f"{name}.ipynb")
     out, scratch = tmp_path / "out", short_scratch()
-    samples, done = [], threading.Event()
+    samples, done, seen = [], threading.Event(), set()
 
     def sample():
         while not done.is_set():
-            samples.append(_grading_processes(scratch, out))
+            samples.append(_grading_processes(scratch, out, seen))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
@@ -85,8 +88,9 @@ def test_a_batch_of_fifty_leaves_no_process_and_no_growing_memory(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = read_csv(out / "grades.csv")
     assert len(rows) == STUDENTS and all(row["score"] == "1" for row in rows), rows[:3]
-    assert _grading_processes(scratch, out) == (0, 0), "processes of the batch outlived it"
-    assert leftover_cgroups(proc.stdout) == [], "cgroups of finished kernels were not removed"
+    assert seen, "no kernel of the batch was ever seen running"
+    assert _grading_processes(scratch, out, seen, run_label(out)) == (0, 0), "processes outlived the batch"
+    assert leftover_cgroups(run_label(out)) == [], "cgroups of finished kernels were not removed"
     peak = max(count for count, _ in samples)
     print(f"\n{STUDENTS} submissions, 2 jobs: at most {peak} grading processes at once, "
           f"peak resident {max(r for _, r in samples) / 1024:.0f} MB")
@@ -129,4 +133,4 @@ def test_the_notebook_limit_ends_the_whole_sandbox(tmp_path):
     assert time.monotonic() - started < 300, "the cell timeout (600 s), not the 20 s limit, ended it"
     cell = read_csv(out / "grade_cells.csv")[0]
     assert cell["score"] == "0" and cell["outcome"] == "not run: the 20 s limit was reached", cell
-    assert _grading_processes(scratch, out) == (0, 0)
+    assert _grading_processes(scratch, out, set(), run_label(out)) == (0, 0)

@@ -4,7 +4,7 @@
 
 Nothing is executed: the pages show the outputs CI compares. Each notebook is copied
 into ``FOLDER/source`` as a learner would receive it: every solution region replaced
-by nbgrader's placeholder, every hidden-test region removed (tools.grading.release's
+by nbgrader's placeholder, every hidden-test region removed (tools.grading.cells'
 markers), each widget shown still, as stored (its output area's figure, its labels, the
 value of each control), with a line saying it runs in JupyterLab (the site loads no
 script from the network), and deck-error notes ("In the slides") set off as boxes.
@@ -25,12 +25,12 @@ from pathlib import Path
 
 import nbformat
 
-from tools.grading.release import SECRET_REGIONS
+from tools.grading import cells
+from tools.grading.cells import PLACEHOLDER, SECRET_REGIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "_build" / "book"
-PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"   # nbgrader's stub for a solution
 WIDGET = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "(An interactive widget is here: it runs when you open the notebook in JupyterLab.)"
 SLIDES_NOTE = re.compile(r"^(?:> )?\*{1,2}In the slides[.:]\*{1,2}\s*")   # the three ways notebooks mark one
@@ -137,15 +137,16 @@ def student_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     stored = nb.metadata.pop("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     state = stored.get("state", {})
     for cell in nb.cells:
-        grading = cell.metadata.pop("nbgrader", {})
+        answer, tests = cells.is_solution(cell), cells.is_graded(cell)
+        cell.metadata.pop("nbgrader", None)
         if cell.cell_type == "markdown":
             cell.source = "\n\n".join(map(slides_box, re.split(r"\n\s*\n", cell.source)))
             continue
         cell.source = strip_secrets(cell.source)
         cell.outputs = _outputs(cell, state)
         tags = cell.metadata.setdefault("tags", [])
-        if grading.get("solution") or grading.get("grade"):     # outputs of the solved run
-            tags.append("exercise-answer" if grading.get("solution") else "exercise-tests")
+        if answer or tests:     # outputs of the solved run
+            tags.append("exercise-answer" if answer else "exercise-tests")
             cell.outputs = []
     return nb
 

@@ -1,26 +1,32 @@
-"""Autograding: run each repaired submission, then judge it in a second, clean kernel.
+"""Autograding: each repaired submission judged by the course's own tests, which run in a
+second, clean kernel.
 
-Each submission runs in two sandboxed kernels (``tools.grading.sandbox``), one after the
-other, both driven by ``nbclient`` over unix sockets:
+Each submission runs in two sandboxed kernels (``tools.grading.sandbox``) side by side, both
+driven by ``nbclient`` over unix sockets (``tools.grading.kernels``), cell by cell:
 
 1. **the student's kernel** runs the repaired notebook (the course's cells with the
-   student's answers). Around each test cell, ``graded_calls.record`` has every call of a
-   student's function emit what it gave back, as plain data;
+   student's answers), but never a test cell;
 2. **the verdict kernel** runs the course's own notebook with the answers left
    unanswered: no line of the student's runs there. Around each test cell,
-   ``graded_calls.replay`` answers the test's calls of the student's functions from the
-   record, in order. A test cell scores its points when it runs to the end here without
-   an error; its expected values, tolerances and state are the course's.
+   ``graded_calls.replay`` puts stand-ins in place of the student's functions: each call
+   goes, as plain data, to the student's kernel, where the student's function runs on those
+   arguments, and what came of it comes back. A test cell scores its points when it runs to
+   the end here without an error; its expected values, tolerances and state are the
+   course's, and the student's kernel sees nothing of a test but its calls' arguments.
 
-Limits: a cell still running after ``Settings.timeout`` seconds is stopped by killing its
-kernel's whole sandbox (interrupts can be ignored by the code, a kill cannot); the kernel is
-restarted, the cells before replayed (without the one that hung), and grading goes on, so
-the tests that had passed keep their points; the same happens when the kernel dies. At
-most ``MAX_RESTARTS`` restarts, ``Settings.notebook_limit`` seconds per kernel (a timer
-kills the sandbox when they run out, whatever it is doing), ``Settings.output_limit``
-characters of output kept per cell, and ``Settings.processes`` / ``memory_mb`` per
-sandbox. Every kernel is killed, with every process in its sandbox, when its run ends:
-normally, on a timeout, on its death, or on an error of the grader's.
+A call may change its arguments only where the course notebook's ``metadata.grading.in_place``
+names the function; a call that entered a package the test's ``check_own_work`` forbids
+fails; a change to the student's shell or to the grader's code in the student's kernel
+(input or AST transformers, hooks, builtins), seen by comparing with their state before any
+student code ran, puts the submission up for review.
+
+Limits (``kernels.Runner``): a cell or a call still running after ``Settings.timeout``
+seconds is stopped by killing its kernel's sandbox, which is restarted with the cells before
+run again; a call that hangs or kills the student's kernel fails its own test only. At most
+``MAX_RESTARTS`` restarts per kernel, ``Settings.notebook_limit`` seconds per submission,
+``Settings.output_limit`` characters of output kept per cell, ``Settings.processes`` /
+``memory_mb`` per sandbox. Every kernel is killed, with every process in its sandbox, when
+the submission ends: normally, on a timeout, on its death, or on an error of the grader's.
 
 Under the grader the course notebook's ``metadata.grading.parameters`` (short training
 budgets: no test needs a well-trained model) are injected by papermill after the
@@ -30,37 +36,29 @@ is unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
-import os
 import shutil
 import signal
-import subprocess
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpecManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.parameterize import parameterize_notebook
 
-from tools.grading import cgroups, repair, sandbox
+from tools.grading import cells, repair, sandbox
 from tools.grading.collect import Submission
-from tools.grading.config import ERROR_CHARS, GRADING_ENV, MAX_RESTARTS, Settings
-from tools.grading.in_kernel.graded_calls import MIME
+from tools.grading.config import Settings
+from tools.grading.kernels import GRADER_TAG, INTEGRITY, CallServer, Runner, note
 from tools.grading.results import CellResult, Result
 
-SOCKET_FOLDER_LIMIT = 16 << 20   # bytes a kernel may write into the one host folder it sees
-GRADER_TAG = "grader"        # cells the grader adds around the tests (removed before feedback)
 CALLS_MODULE = "graded_calls"
-RECORDS = "records.json"     # the student's answers, as the verdict kernel reads them
-MAX_RECORD_CHARS = 20_000_000   # characters of recorded answers kept per test cell
+WORKER_STOP_SECONDS = 20   # how long an interrupted worker may take to end its kernels
+SOURCES = "sources.json"     # the student's answer cells, which check_own_work reads in the verdict kernel
 
 
 @dataclass(frozen=True)
@@ -75,8 +73,7 @@ class Places:
 
 def test_points(course: nbformat.NotebookNode) -> dict[str, float]:
     """test grade_id -> points, in the course's order."""
-    return {repair.nbgrader(c)["grade_id"]: float(repair.nbgrader(c).get("points", 0))
-            for c in course.cells if repair.is_test(c)}
+    return {cells.grade_id(c): cells.points(c) for c in course.cells if cells.is_test(c)}
 
 
 def with_parameters(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
@@ -97,195 +94,35 @@ def _grader_cell(source: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(source, metadata={"tags": [GRADER_TAG]})
 
 
-def around_tests(nb: nbformat.NotebookNode, before, after: str) -> nbformat.NotebookNode:
-    """``nb`` with the calls module imported first and, around each test cell, the cells
-    ``before(grade_id)`` and ``after``."""
-    cells = [_grader_cell(f"import {CALLS_MODULE}")]
+def verdict_notebook(course: nbformat.NotebookNode, names: list[str], channel: Path, sources: Path,
+                     parameters: dict) -> tuple[nbformat.NotebookNode, list[int]]:
+    """The course notebook the verdict kernel runs, up to its last test: answers unanswered,
+    grading budgets, and around each test cell the stand-ins of the student's functions,
+    whose calls go through ``channel``. Returns it and, per cell, the index of the course
+    cell it belongs to (the grader's cells belong to the test they surround)."""
+    nb = copy.deepcopy(course)
+    last_test = max((i for i, cell in enumerate(nb.cells) if cells.is_test(cell)), default=len(nb.cells) - 1)
+    nb.cells = nb.cells[:last_test + 1]   # what follows the last test decides nothing
     for cell in nb.cells:
-        if repair.is_test(cell):
-            cells += [_grader_cell(before(repair.nbgrader(cell)["grade_id"])), cell, _grader_cell(after)]
+        if cell.cell_type == "code":
+            cell.update(outputs=[], execution_count=None)
+            if cells.is_answer(cell):
+                cell.source = cells.unanswered(cell.source)
+    nb = with_parameters(nb, parameters)
+    in_place = sorted(course.metadata.get("grading", {}).get("in_place", []))
+    ordered, origin = [_grader_cell(f"import {CALLS_MODULE}")], [-1]
+    for index, cell in enumerate(nb.cells):
+        if cells.is_test(cell):
+            gid = cells.grade_id(cell)
+            before = (f"{CALLS_MODULE}.replay({gid!r}, globals(), {names!r}, {str(channel)!r}, "
+                      f"{str(sources)!r}, {in_place!r})")
+            ordered += [_grader_cell(before), cell, _grader_cell(f"{CALLS_MODULE}.restore(globals())")]
+            origin += [index] * 3
         else:
-            cells.append(cell)
-    nb.cells = cells
-    return nb
-
-
-class CappedClient(NotebookClient):
-    """nbclient that keeps at most ``output_limit`` characters of output per cell, and
-    apart from them at most ``MAX_RECORD_CHARS`` of recorded calls (errors always kept:
-    they decide the grade)."""
-
-    def __init__(self, *args, output_limit: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.output_limit, self.sizes, self.dropped = output_limit, {}, {}
-
-    def output(self, outs, msg, display_id, cell_index):
-        if msg["msg_type"] != "error":
-            content = msg.get("content", {})
-            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-            kind, limit = ((cell_index, "calls"), MAX_RECORD_CHARS) if MIME in content.get("data", {}) else (
-                cell_index, self.output_limit)
-            self.sizes[kind] = self.sizes.get(kind, 0) + size
-            if self.sizes[kind] > limit:
-                self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size
-                return None
-        return super().output(outs, msg, display_id, cell_index)
-
-
-def _kernel_env(settings: Settings) -> dict[str, str]:
-    # kernels side by side share the cores: one thread each (two 2-thread torch kernels on 2 cores
-    # slow each other down many times over)
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, settings.jobs)))
-    return dict(GRADING_ENV, RNN_COURSE_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
-                OPENBLAS_NUM_THREADS=threads)
-
-
-def _folder_bytes(folder: Path) -> int:
-    """Bytes in the files under ``folder``."""
-    total = 0
-    for top, _, files in os.walk(folder):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(top, name)).st_size
-            except OSError:
-                continue
-    return total
-
-
-class _Kernel:
-    """One sandboxed kernel: its cgroup, its kernel manager, a watchdog that kills it at
-    ``deadline`` or when its socket folder outgrows ``SOCKET_FOLDER_LIMIT``, and ``end``,
-    which kills every process of its sandbox.
-
-    Each start gets a fresh folder of random name under ``scratch`` (which the sandbox does
-    not see): the kernelspec there, and one subfolder, ``s``, bound into the sandbox for
-    the connection file and the sockets. Nothing a kernel planted (a symlink, say) is ever
-    written through: the next start uses new folders."""
-
-    def __init__(self, scratch: Path, settings: Settings, deadline: float, shared: tuple[Path, ...]):
-        limits = sandbox.Limits(processes=settings.processes, memory=settings.memory_mb << 20,
-                                cpu_seconds=settings.notebook_limit * 4)
-        home = Path(tempfile.mkdtemp(prefix="k-", dir=scratch))
-        self.sockets = home / "s"
-        self.sockets.mkdir()
-        self.group = cgroups.create(limits.processes, limits.memory, scratch.parent.name)
-        spec_dir = sandbox.kernel_spec(home / "spec", self.sockets, _kernel_env(settings), limits, self.group,
-                                       sandboxed=not settings.unsafe, shared=shared)
-        self.km = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc",
-                                     ip=str(self.sockets / "k"),
-                                     kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir)]))
-        self.km.connection_file = str(self.sockets / "kernel.json")
-        self.stop = threading.Event()
-        self.watchdog = threading.Thread(target=self._watch, args=(deadline,), daemon=True)
-        self.watchdog.start()
-
-    def _watch(self, deadline: float) -> None:
-        while not self.stop.wait(0.5):
-            if time.monotonic() > deadline or _folder_bytes(self.sockets) > SOCKET_FOLDER_LIMIT:
-                self.kill()
-                return
-
-    def _process(self):
-        return getattr(self.km.provisioner, "process", None) if self.km.provisioner else None
-
-    def kill(self) -> None:
-        """SIGKILL the kernel's process group and every process of its cgroup."""
-        process = self._process()
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(os.getpgid(process.pid), signal.SIGKILL)
-            except OSError:
-                pass
-        for pid in cgroups.members(self.group):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-
-    def end(self) -> None:
-        """Kill the sandbox, reap the kernel, remove its cgroup and connection files."""
-        self.stop.set()
-        self.kill()
-        process = self._process()
-        if process is not None:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        cgroups.kill_and_remove(self.group)
-        try:
-            self.km.cleanup_resources()
-        except Exception:  # the connection file and sockets go with the scratch folder anyway
-            pass
-
-
-def _note(cell, text: str) -> None:
-    """A line from the grader under ``cell``'s outputs, remembered in its metadata too (the
-    student's code can print anything, but cannot write there)."""
-    line = f"\n[grader: {text}]\n"
-    cell.setdefault("outputs", []).append(nbformat.v4.new_output("stream", name="stderr", text=line))
-    cell.metadata.setdefault(GRADER_TAG, []).append(line)
-
-
-def execute(nb: nbformat.NotebookNode, scratch: Path, settings: Settings,
-            shared: tuple[Path, ...] = ()) -> dict[int, str]:
-    """Run ``nb`` in place, cell by cell, in a sandboxed kernel (``shared``: files it may
-    read); returns the cells that did not simply run (index -> 'timed out', 'kernel
-    died', 'not run: ...')."""
-    status: dict[int, str] = {}
-    skip: set[int] = set()
-    resume, restarts = 0, 0
-    deadline = time.monotonic() + settings.notebook_limit
-    client_class = CappedClient
-    while True:
-        kernel = _Kernel(scratch, settings, deadline, shared)
-        client = client_class(nb, km=kernel.km, timeout=settings.timeout, allow_errors=True,
-                              interrupt_on_timeout=False, shutdown_kernel="immediate",
-                              output_limit=settings.output_limit,
-                              resources={"metadata": {"path": str(scratch)}})
-        broken = None
-        try:
-            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-                for index, cell in enumerate(nb.cells):
-                    if cell.cell_type != "code" or index in skip:
-                        continue
-                    if time.monotonic() > deadline:
-                        reason = f"not run: the {settings.notebook_limit} s limit was reached"
-                        status.setdefault(index, reason)
-                        continue
-                    try:
-                        if index < resume:   # replay after a restart: state only, outputs discarded
-                            if not repair.is_test(cell):
-                                client.execute_cell(copy.deepcopy(cell), index)
-                            continue
-                        client.execute_cell(cell, index)
-                    except CellTimeoutError:
-                        status[index] = f"timed out after {settings.timeout} s (kernel restarted)"
-                    except DeadKernelError:
-                        status[index] = (f"not run: the {settings.notebook_limit} s limit was reached"
-                                         if time.monotonic() > deadline else "kernel died (restarted)")
-                    if index in status and index >= resume:
-                        broken = index
-                        break
-                    if index < resume and index in status:
-                        skip.add(index)
-                        status.pop(index)
-                    if index in client.dropped:
-                        _note(cell, f"{client.dropped[index]:,} characters of output not kept")
-        finally:
-            kernel.end()
-        if broken is None:
-            return status
-        _note(nb.cells[broken], f"{status[broken]}; the cells before were run again")
-        skip.add(broken)
-        resume, restarts = broken + 1, restarts + 1
-        if restarts > MAX_RESTARTS or time.monotonic() > deadline:
-            for index in range(resume, len(nb.cells)):
-                if nb.cells[index].cell_type == "code":
-                    status[index] = (f"not run: the kernel was restarted {MAX_RESTARTS} times"
-                                     if restarts > MAX_RESTARTS else
-                                     f"not run: the {settings.notebook_limit} s limit was reached")
-            return status
+            ordered.append(cell)
+            origin.append(index)
+    nb.cells = ordered
+    return nb, origin
 
 
 def _outcome(cell, status: str | None) -> str:
@@ -297,63 +134,16 @@ def _outcome(cell, status: str | None) -> str:
     return f"failed: {errors[0]}" if errors else "passed"
 
 
-def _first_error(cell) -> str | None:
-    error = next((out for out in cell.get("outputs", []) if out.output_type == "error"), None)
-    return None if error is None else f"{error.ename}: {error.evalue}"[:ERROR_CHARS]
-
-
-def take_records(nb: nbformat.NotebookNode, status: dict[int, str]) -> dict:
-    """The calls recorded in the test cells of the student's executed ``nb``, and per test
-    how its cell ended there: ``{"calls": {grade_id: [...]}, "outcomes": {...}}``. Records
-    are removed from every cell's outputs (the student's code may print look-alikes
-    anywhere; only the test cells' are read)."""
-    calls, outcomes = {}, {}
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        records = [out for out in cell.get("outputs", []) if out.output_type == "display_data"
-                   and isinstance(out.get("data", {}).get(MIME), dict)]
-        cell.outputs = [out for out in cell.get("outputs", []) if out not in records]
-        if not repair.is_test(cell):
-            continue
-        grade_id = repair.nbgrader(cell)["grade_id"]
-        calls[grade_id] = [out.data[MIME] for out in records]
-        error = _first_error(cell)
-        outcomes[grade_id] = status.get(index) or (f"your kernel stopped this test earlier: {error}" if error
-                                                   else "it was never called")
-    return {"calls": calls, "outcomes": outcomes}
-
-
-def verdict_notebook(course: nbformat.NotebookNode, names: list[str], records: Path,
-                     parameters: dict) -> nbformat.NotebookNode:
-    """The course notebook the verdict kernel runs, up to its last test: answers
-    unanswered, grading budgets, and the student's recorded answers replayed around each
-    test."""
-    nb = copy.deepcopy(course)
-    last_test = max((i for i, cell in enumerate(nb.cells) if repair.is_test(cell)), default=len(nb.cells) - 1)
-    nb.cells = nb.cells[:last_test + 1]   # what follows the last test decides nothing
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.update(outputs=[], execution_count=None)
-            if repair.is_answer(cell):
-                cell.source = repair.unanswered(cell.source)
-    nb = with_parameters(nb, parameters)
-    def replay(gid: str) -> str:
-        return f"{CALLS_MODULE}.replay({gid!r}, globals(), {names!r}, {str(records)!r})"
-
-    return around_tests(nb, replay, f"{CALLS_MODULE}.restore(globals())")
-
-
 def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The student's executed notebook with the grader's cells removed; each test cell
     shows the grader's notes from the student's kernel (output not kept, a timeout), then
     the verdict kernel's outputs (what decided the points). What the student's code printed
     while a test ran is not kept: it could print the hidden tests' inputs into the feedback."""
-    decided = {repair.nbgrader(c)["grade_id"]: c for c in verdict.cells if repair.is_test(c)}
+    decided = {cells.grade_id(c): c for c in verdict.cells if cells.is_test(c)}
     student.cells = [c for c in student.cells if GRADER_TAG not in c.metadata.get("tags", [])]
     for cell in student.cells:
-        if repair.is_test(cell):
-            judged = decided[repair.nbgrader(cell)["grade_id"]]
+        if cells.is_test(cell):
+            judged = decided[cells.grade_id(cell)]
             notes = [nbformat.v4.new_output("stream", name="stderr", text=line)
                      for line in cell.metadata.pop(GRADER_TAG, [])]
             cell.outputs = notes + judged.get("outputs", [])
@@ -362,35 +152,88 @@ def _judged(student: nbformat.NotebookNode, verdict: nbformat.NotebookNode) -> n
 
 
 def _run_both(course, repaired: repair.Repaired, settings: Settings, places: Places):
-    """Run the student's kernel, then the verdict kernel; returns the judged notebook and,
-    per test, its verdict cell and how it ended (the student's kernel's timeout or death
-    when that is why it failed)."""
+    """Run the student's kernel and the verdict kernel side by side, cell by cell: each
+    course cell in the student's kernel (never a test cell), then in the verdict kernel, where
+    the tests run and call the student's functions through a ``kernels.CallServer``. Returns
+    the judged notebook, per test how it ended (the student's kernel's timeout or death when
+    that is why it failed), and what changed in the student's shell or recorder."""
     parameters = course.metadata.get("grading", {}).get("parameters", {}) if settings.grading_budgets else {}
-    names = repair.answer_names(course)
-    student_nb = around_tests(with_parameters(repaired.notebook, parameters),
-                              lambda gid: f"{CALLS_MODULE}.record({gid!r}, globals(), {names!r})",
-                              f"{CALLS_MODULE}.restore(globals())")
+    student_nb = with_parameters(repaired.notebook, parameters)
     scratch = Path(tempfile.mkdtemp(prefix="s-", dir=places.work))
     judge = Path(tempfile.mkdtemp(prefix="v-", dir=places.work))
+    shared = judge / "shared"   # the call channel and the answers' sources, which the verdict kernel reads
+    shared.mkdir()
+    channel = shared / "calls"
+    sources = shared / SOURCES
+    sources.write_text(json.dumps(repair.answer_sources(repaired.notebook, course)))
+    seen = shared if settings.unsafe else Path(sandbox.SHARED_MOUNT)
+    verdict_nb, origin = verdict_notebook(course, repair.answer_names(course), seen / channel.name,
+                                          seen / SOURCES, parameters)
+    deadline = time.monotonic() + settings.notebook_limit
+    student = Runner(student_nb, scratch, settings, deadline)
+    verdict = Runner(verdict_nb, judge, settings, deadline, shared=shared)
+    server = None
+    stopped: dict[str, str] = {}
     try:
-        student_status = execute(student_nb, scratch, settings)
-        records = take_records(student_nb, student_status)
-        records["sources"] = repair.answer_sources(repaired.notebook, course)
-        (judge / RECORDS).write_text(json.dumps(records))
-        verdict = verdict_notebook(course, names, judge / RECORDS, parameters)
-        status = execute(verdict, judge, settings, shared=(judge / RECORDS,))
+        student.start()
+        student.take_baseline()
+        verdict.start()
+        server = CallServer(channel, student)
+        done = 0   # verdict cells run so far
+        for index, cell in enumerate(student_nb.cells):
+            if cell.cell_type == "code" and not cells.is_test(cell):
+                student.run(index)
+            while done < len(verdict_nb.cells) and origin[done] <= index:
+                _run_verdict_cell(verdict, done, server, settings, student, cell, stopped)
+                done += 1
+        values = student.evaluate({"integrity": INTEGRITY}, timeout=settings.timeout)
+        if not isinstance(values, str):
+            student.check_integrity(values[0].get("integrity"))
     finally:
+        if server is not None:
+            server.close()
+        student.end()
+        verdict.end()
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(judge, ignore_errors=True)
-    stopped = {repair.nbgrader(c)["grade_id"]: student_status[i] for i, c in enumerate(student_nb.cells)
-               if repair.is_test(c) and i in student_status}
     outcomes = {}
-    for index, cell in enumerate(verdict.cells):
-        if repair.is_test(cell):
-            grade_id = repair.nbgrader(cell)["grade_id"]
-            outcome = _outcome(cell, status.get(index))
+    for index, cell in enumerate(verdict_nb.cells):
+        if cells.is_test(cell):
+            grade_id = cells.grade_id(cell)
+            outcome = _outcome(cell, verdict.status.get(index))
             outcomes[grade_id] = stopped.get(grade_id, outcome) if outcome != "passed" else outcome
-    return _judged(student_nb, verdict), outcomes
+    return _judged(student_nb, verdict_nb), outcomes, student.tampered
+
+
+def _run_verdict_cell(verdict: Runner, index: int, server: CallServer, settings: Settings, student: Runner,
+                      student_cell, stopped: dict[str, str]) -> None:
+    """Run the verdict kernel's cell ``index``; a test cell's calls are served by the
+    student's kernel, which is restarted after the test if a call hung or killed it."""
+    cell = verdict.nb.cells[index]
+    if cell.cell_type != "code":
+        return
+    if not cells.is_test(cell):
+        verdict.run(index, replayable=GRADER_TAG not in cell.metadata.get("tags", []))
+        return
+    server.begin(settings.timeout)
+    verdict.run(index, timeout=2 * settings.timeout + 30, replayable=False)
+    if server.printed:
+        note(student_cell, f"{server.printed:,} characters of output not kept (printed by your functions "
+                           "while the test ran)")
+    if server.failure:
+        stopped[cells.grade_id(cell)] = server.failure
+        if server.failure.startswith("not run"):
+            return
+        note(student_cell, f"{server.failure}; the cells before were run again")
+    elif student.kernel is not None and (strays := student.kernel.strays()):
+        # processes an answer left (a fork bomb's children, a daemon) would starve the next exercise
+        note(student_cell, f"{len(strays)} process(es) your functions left running were stopped; the "
+                           "kernel was restarted and the cells before were run again")
+    else:
+        return
+    student.restart()
+    if student.exhausted is None:
+        student.take_baseline()
 
 
 def grade_one(submission: Submission, course_path: Path, settings: Settings, places: Places) -> Result:
@@ -406,7 +249,7 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
                       time.monotonic() - started,
                       [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
     repaired = repair.build(course, submitted)
-    judged, outcomes = _run_both(course, repaired, settings, places)
+    judged, outcomes, tampered = _run_both(course, repaired, settings, places)
     executed = places.executed / name / f"{student}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(judged, executed)
@@ -419,8 +262,9 @@ def grade_one(submission: Submission, course_path: Path, settings: Settings, pla
         earlier = [first.repair] if first.repair else []
         first.repair = "; ".join([f"notebook: {note}" for note in repaired.notes] + earlier)
     state = "graded"
-    if repaired.flags:
-        state = "needs review: " + "; ".join(repaired.flags)
+    flags = repaired.flags + [f"found when the tests ran: {finding}" for finding in tampered]
+    if flags:
+        state = "needs review: " + "; ".join(flags)
     elif repaired.notes:
         state = "graded (" + "; ".join(repaired.notes) + ")"
     return Result(student, name, sum(c.score for c in cells), sum(points.values()), state,
@@ -435,6 +279,13 @@ def grade_safely(submission: Submission, course_path: Path, settings: Settings, 
         return grade_one(submission, course_path, settings, places)
     except Exception as error:  # the batch goes on; the row says what to look at
         return _grader_error(submission, course_path, error, time.monotonic() - started)
+
+
+def refused(skipped, course_path: Path) -> Result:
+    """The row of a submission that was refused (a symlink, say): no points, and why."""
+    points = test_points(nbformat.read(course_path, as_version=4))
+    return Result(skipped.student, skipped.notebook, 0.0, sum(points.values()), f"refused: {skipped.reason}",
+                  0.0, [CellResult(g, 0.0, p, "not graded") for g, p in points.items()])
 
 
 def _grader_error(submission: Submission, course_path: Path, error: BaseException, seconds: float) -> Result:
@@ -458,16 +309,36 @@ def grade_all(submissions: list[Submission], courses: dict[str, Path], settings:
     if settings.jobs <= 1:
         for index, sub in enumerate(submissions):
             done(index, grade_safely(sub, courses[sub.notebook], settings, places))
-    else:
-        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-            futures = {pool.submit(grade_safely, sub, courses[sub.notebook], settings, places): index
-                       for index, sub in enumerate(submissions)}
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:   # a worker died (killed for memory, say): its rows say so
-                    sub = submissions[index]
-                    result = _grader_error(sub, courses[sub.notebook], error, 0.0)
-                done(index, result)
+        return [results[i] for i in range(len(submissions))]
+    pool = ProcessPoolExecutor(max_workers=settings.jobs, initializer=stop_on_terminate)
+    try:
+        futures = {pool.submit(grade_safely, sub, courses[sub.notebook], settings, places): index
+                   for index, sub in enumerate(submissions)}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:   # a worker died (killed for memory, say): its rows say so
+                sub = submissions[index]
+                result = _grader_error(sub, courses[sub.notebook], error, 0.0)
+            done(index, result)
+    except BaseException:   # interrupted: each worker ends its kernels (their sandboxes and cgroups) first
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        for process in workers:
+            with contextlib.suppress(OSError):
+                process.terminate()
+        for process in workers:
+            process.join(WORKER_STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(submissions))]
+
+
+def stop_on_terminate() -> None:
+    """SIGTERM (and SIGINT) stop this process the way Ctrl-C does, so that the ``finally``
+    blocks that end the kernels run."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)

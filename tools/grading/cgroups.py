@@ -1,21 +1,41 @@
-"""Per-submission cgroups, where the machine lets the grader create them (cgroup v2, or the
-``pids`` and ``memory`` hierarchies of cgroup v1): a cap on processes and memory that
-counts every process of the sandbox, and a way to kill them all at once.
+"""Per-submission cgroups, where the machine lets the grader create them: a cap on processes
+and memory that counts every process of the sandbox, and a way to kill them all at once.
 
-``create`` returns a group string (the cgroup folders, ``:``-separated; ``""`` when no
-cgroup could be made, so that only the launcher's rlimits apply) for the launcher, which
-moves the kernel into it before it starts; ``kill_and_remove`` ends it."""
+cgroup v2 (most current Linux distributions) comes first: a child of the grader's own
+cgroup, after the ``pids`` and ``memory`` controllers are enabled for its children where they
+are not yet (``cgroup.subtree_control``); else the ``pids`` and ``memory`` hierarchies of
+cgroup v1. ``create`` returns a group string (the cgroup folders, ``:``-separated; ``""``
+when no cgroup could be made) for the launcher, which moves the kernel into it before it
+starts; ``kill_and_remove`` ends it; ``problem`` says, once per machine, what cannot be
+capped here (the grader prints it and writes it into the run's notes: then only the
+launcher's rlimits apply, and ``RLIMIT_AS`` lets an allocation through up to the memory
+limit plus the address-space room that torch needs)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import time
 import uuid
 from pathlib import Path
 
-MOUNT = Path("/sys/fs/cgroup")
 KILL_WAIT = 5.0  # seconds to wait for killed processes to leave their cgroup
+CONTROLLERS = ("pids", "memory")
+
+
+def _mounts() -> list[tuple[Path, str, set[str]]]:
+    """(mount point, ``cgroup2`` or ``cgroup``, options) of every cgroup file system."""
+    found = []
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] in ("cgroup", "cgroup2"):
+            found.append((Path(parts[1]), parts[2], set(parts[3].split(","))))
+    return found
 
 
 def _own(controller: str) -> Path | None:
@@ -27,11 +47,36 @@ def _own(controller: str) -> Path | None:
     for line in lines:
         _, names, path = line.split(":", 2)
         if (controller == "" and names == "") or controller in names.split(","):
-            base = MOUNT if controller == "" else MOUNT / controller
-            for candidate in (base / path.lstrip("/"), base):
-                if (candidate / "cgroup.procs").exists():
-                    return candidate
+            for base, kind, options in _mounts():
+                if (kind == "cgroup2") != (controller == "") or (controller and controller not in options):
+                    continue
+                for candidate in (base / path.lstrip("/"), base):
+                    if (candidate / "cgroup.procs").exists():
+                        return candidate
     return None
+
+
+def enable(parent: Path, controllers=CONTROLLERS) -> set[str]:
+    """Enable ``controllers`` for the children of the v2 cgroup ``parent`` where the kernel
+    offers them; returns those enabled now."""
+
+    def listed(name: str) -> set[str]:
+        try:
+            return set((parent / name).read_text().split())
+        except OSError:
+            return set()
+
+    missing = [
+        c
+        for c in controllers
+        if c not in listed("cgroup.subtree_control") and c in listed("cgroup.controllers")
+    ]
+    for controller in missing:
+        try:
+            (parent / "cgroup.subtree_control").write_text(f"+{controller}")
+        except OSError:  # busy (processes in the parent) or not delegated to us
+            continue
+    return listed("cgroup.subtree_control") & set(controllers)
 
 
 def _make(parent: Path, limits: dict[str, int], label: str) -> Path | None:
@@ -48,14 +93,29 @@ def _make(parent: Path, limits: dict[str, int], label: str) -> Path | None:
     return folder
 
 
+def create_v2(parent: Path, processes: int, memory: int, label: str) -> str | None:
+    """A child of the v2 cgroup ``parent`` capping ``processes`` and ``memory`` bytes, or
+    ``None`` when the controllers cannot be enabled there."""
+    if enable(parent) != set(CONTROLLERS):
+        return None
+    limits = {"pids.max": processes, "memory.max": memory}
+    folder = _make(parent, limits, label)
+    if folder is not None and (folder / "memory.swap.max").exists():
+        try:
+            (folder / "memory.swap.max").write_text("0")
+        except OSError:
+            pass
+    return None if folder is None else str(folder)
+
+
 def create(processes: int, memory: int, label: str) -> str:
     """A fresh cgroup (or a pair, under v1) capping ``processes`` and ``memory`` bytes,
     named after ``label`` (the grading run's scratch folder)."""
     unified = _own("")
-    if unified is not None and (MOUNT / "cgroup.controllers").exists():
-        folder = _make(unified, {"pids.max": processes, "memory.max": memory, "memory.swap.max": 0}, label)
+    if unified is not None:
+        folder = create_v2(unified, processes, memory, label)
         if folder is not None:
-            return str(folder)
+            return folder
     folders = []
     for controller, limits in (
         ("pids", {"pids.max": processes}),
@@ -66,6 +126,37 @@ def create(processes: int, memory: int, label: str) -> str:
         if folder is not None:
             folders.append(str(folder))
     return ":".join(folders)
+
+
+@functools.cache
+def problem() -> str | None:
+    """``None`` when this machine gives each kernel a cgroup capping processes and memory,
+    else what cannot be capped and what applies instead."""
+    group = create(64, 1 << 30, f"probe-{os.getpid()}")
+    files = {name for folder in filter(None, group.split(":")) for name in os.listdir(folder)}
+    kill_and_remove(group)
+    missing = [
+        kind
+        for kind, names in (("processes", {"pids.max"}), ("memory", {"memory.max", "memory.limit_in_bytes"}))
+        if not files & names
+    ]
+    if not missing:
+        return None
+    return (
+        f"no cgroup caps the kernels' {' and '.join(missing)} here (cgroup v2 without the pids and memory "
+        "controllers delegated, and cgroup v1's hierarchies not writable): only rlimits apply, which do not "
+        "bind root's processes and let an allocation through up to the memory limit plus the address space "
+        "torch reserves; run the grader as root, or in a delegated cgroup "
+        "(systemd-run --user --scope -p Delegate=yes ...)"
+    )
+
+
+def sweep(label: str) -> None:
+    """Kill and remove every cgroup a grading run named ``label`` left (after an interrupt)."""
+    parents = {p for p in (_own(""), *(_own(c) for c in CONTROLLERS)) if p is not None}
+    for parent in parents:
+        for folder in parent.glob(f"{label}-*"):
+            kill_and_remove(str(folder))
 
 
 def members(group: str) -> set[int]:

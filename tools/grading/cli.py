@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from helpers.data import files
-from tools.grading import autograde, clean, collect, config, feedback, release, report, sandbox
+from tools.grading import batch, cells, clean, config, feedback, release, report, sandbox
 from tools.grading.errors import UsageError
 
 
@@ -123,7 +119,6 @@ def _timeout(args) -> int:
 
 
 def _grade(args) -> int:
-    started = time.perf_counter()
     settings = config.Settings(timeout=_timeout(args), notebook_limit=args.notebook_limit,
                                output_limit=args.output_limit, jobs=args.jobs, unsafe=args.unsafe,
                                grading_budgets=not args.learner_budgets, processes=args.max_processes,
@@ -132,53 +127,22 @@ def _grade(args) -> int:
         raise UsageError(f"no sandbox for student code: {sandbox.problem()}.\nWithout one, every submission "
                          "runs with your rights (it can change grades, files and other submissions). Install "
                          "bubblewrap, or grade anyway with UNSAFE=1 (make) / --unsafe.")
-    folder, course_dir = args.submissions.resolve(), args.course_dir.resolve()
-    source_dir = args.source.resolve()
-    if folder.is_relative_to(course_dir):
-        raise UsageError(f"the submissions ({folder}) are inside the grading folder {course_dir}, which "
-                         "grading rewrites: copy them elsewhere first")
-    courses = {path.stem: path for path in config.course_notebooks(source_dir)}
-    found = collect.collect(folder, list(courses))
-    index, count = collect.parse_shard(args.shard)
-    found = collect.shard(found, index, count)
-    for skipped in found.skipped:
-        print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
-    out = (args.out or course_dir).resolve()
-    if out.is_relative_to(folder) or folder.is_relative_to(out):
-        raise UsageError(f"the output folder {out} and the submissions {folder} overlap: grading would read "
-                         "its own output as submissions (or write among them); choose an OUT outside the "
-                         "submissions")
-    version = config.course_version(source_dir)
-    earlier = report.earlier_results(out, version)
-    # the sandbox has no network and a read-only data cache: fetch and verify the datasets first
-    for name, problem in files.check_all().items():
-        if problem is not None:
-            print(f"warning: dataset {name} is not available, notebooks that load it will fail:\n{problem}",
-                  file=sys.stderr)
-    # scratch folders: a short path (a unix socket path may not exceed 107 bytes)
-    work = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    places = autograde.Places(executed=out / "executed", work=work)
-    if settings.unsafe:
-        print("warning: grading WITHOUT a sandbox (--unsafe): student code runs with your rights",
-              file=sys.stderr)
     try:
-        results = autograde.grade_all(found.submissions, courses, settings, places)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    combined = report.newest_first(results, earlier)
-    students = sorted({r.student for r in combined} | set(found.students))
-    rows = report.with_missing(combined, students, list(courses))
-    grades, cells = report.write_tables(rows, out, version, args.shard)
-    print(report.summary(rows))
-    if earlier:
-        print(f"added to {out}: it held {len(earlier)} graded row(s) of the same course version; "
-              f"{len(combined) - len(results)} of them kept, the rest replaced by this run's "
-              "(the newest wins)")
-    skipped = f"; {len(found.skipped)} skipped (see above)" if found.skipped else ""
-    print(f"graded {len(results)} submission(s) of {len(found.students)} student(s) in "
-          f"{time.perf_counter() - started:.0f} s with {settings.jobs} job(s) (shard {args.shard}, "
-          f"cell timeout {settings.timeout} s){skipped}\n"
-          f"grades: {grades}\nper test cell: {cells}\nscratch folder (removed): {work}")
+        done = batch.run(args.submissions, settings, args.source, args.course_dir, args.out, args.shard,
+                         warn=lambda line: print(line, file=sys.stderr))
+    except KeyboardInterrupt:
+        print("error: interrupted: no grades written; every kernel was stopped and the scratch folder "
+              "removed", file=sys.stderr)
+        return 130
+    print(report.summary(done.rows))
+    if done.earlier:
+        print(f"added to {done.grades.parent}: it held {done.earlier} graded row(s) of the same course "
+              f"version; {done.kept} of them kept, the rest replaced by this run's (the newest wins)")
+    skipped = f"; {len(done.skipped)} skipped (see above)" if done.skipped else ""
+    print(f"graded {len(done.graded)} submission(s) of {len(done.students)} student(s) in "
+          f"{done.seconds:.0f} s with {done.jobs} job(s) (shard {done.shard}, cell timeout {done.timeout} s)"
+          f"{skipped}\ngrades: {done.grades}\nper test cell: {done.cells}\n"
+          f"run: {done.label} (its scratch folder removed)")
     return 0
 
 
@@ -220,7 +184,7 @@ def _check(args) -> int:
               file=sys.stderr)
     executed = getattr(validator, "executed", None)
     raised = [(index, out) for index, cell in enumerate(executed.cells if executed is not None else [])
-              if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade")
+              if cell.cell_type == "code" and not cells.is_graded(cell)
               for out in cell.get("outputs", []) if out.output_type == "error"]
     for index, out in raised:
         print(f"ERROR outside the tests, in cell {index}: {out.ename}: {out.evalue[:shown]}", file=sys.stderr)

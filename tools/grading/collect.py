@@ -29,10 +29,13 @@ class Submission:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Something in the submissions folder that was not graded, and why."""
+    """Something in the submissions folder that was not graded, and why; for a refused
+    submission, whose (``student``, ``notebook``) it was (the grade tables give it a row)."""
 
     path: str
     reason: str
+    student: str | None = None
+    notebook: str | None = None
 
 
 @dataclass
@@ -60,14 +63,9 @@ def collect(folder: Path, assignments: list[str]) -> Collection:
         if entry.is_symlink():
             found.skipped.append(Skipped(relative, "a symlink: refused (hand in real files)"))
         elif not entry.is_dir():
-            if entry.suffix == ".ipynb":
-                found.skipped.append(
-                    Skipped(
-                        relative,
-                        "a notebook at the top: put each student's notebooks "
-                        "in a folder named for the student",
-                    )
-                )
+            found.skipped.append(Skipped(relative, "a notebook at the top: put each student's notebooks in a "
+                                                   "folder named for the student" if entry.suffix == ".ipynb"
+                                                   else "not a notebook, and not a student's folder"))
         elif entry.name.startswith(".") or entry.name == "__pycache__":
             found.skipped.append(Skipped(relative, "a hidden or cache folder: not a student"))
         else:
@@ -88,9 +86,11 @@ def _student(folder: Path, root: Path, assignments: list[str], found: Collection
         for candidate in (folder / f"{name}.ipynb", folder / name / f"{name}.ipynb"):
             shown = str(candidate.relative_to(folder.parent))
             if candidate.is_symlink() or (candidate.parent != folder and candidate.parent.is_symlink()):
-                found.skipped.append(Skipped(shown, "a symlink: refused (hand in real files)"))
+                found.skipped.append(Skipped(shown, "a symlink: refused (hand in real files)", student,
+                                             name))
             elif candidate.exists() and not _inside(candidate, root):
-                found.skipped.append(Skipped(shown, "resolves outside the submissions folder: refused"))
+                reason = "resolves outside the submissions folder: refused"
+                found.skipped.append(Skipped(shown, reason, student, name))
             elif candidate.is_file() and name not in taken:
                 taken.add(name)
                 found.submissions.append(Submission(student, name, candidate))

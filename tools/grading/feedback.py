@@ -9,18 +9,14 @@ the teacher asks for them (``show_tests``)."""
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import nbformat
 
+from tools.grading.cells import HIDDEN_TESTS, is_test
 from tools.grading.errors import UsageError
-from tools.grading.repair import is_test
 from tools.grading.report import read_tables
 
-HIDDEN = re.compile(
-    r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$", re.DOTALL | re.MULTILINE
-)
 HIDDEN_NOTE = "# (hidden tests: not shown; the errors below say which of them failed)"
 
 
@@ -31,7 +27,7 @@ def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type != "code":
             continue
         if is_test(cell):
-            cell.source = HIDDEN.sub(HIDDEN_NOTE, cell.source)
+            cell.source = HIDDEN_TESTS.sub(HIDDEN_NOTE, cell.source)
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 out.traceback = [f"{out.ename}: {out.evalue}"]

@@ -23,17 +23,13 @@ from pathlib import Path
 
 import nbformat
 
+from tools.grading import cells
+from tools.grading.cells import SECRET_REGIONS, STUB_LINES
 from tools.grading.config import DEFAULT_TIMEOUT, ROOT
 
 STUDENT_BUILD = "student_build"
 MANIFEST = ".written_by_make_student.json"  # in release/: what the last run wrote (name -> sha256)
 
-# nbgrader's default markers and stubs (nbgrader.preprocessors.ClearSolutions / ClearHiddenTests)
-SECRET_REGIONS = (
-    ("### BEGIN SOLUTION", "### END SOLUTION"),
-    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
-)
-STUB_LINES = {"# YOUR CODE HERE", "raise NotImplementedError()", "YOUR ANSWER HERE"}
 
 CONFIG_TEMPLATE = """\
 # Written by `python -m tools.grading` on every run: edits here are overwritten.
@@ -243,7 +239,7 @@ def make_student_versions(
             continue
         shutil.copyfile(generated, release_dir / notebook.name)
         _remember(release_dir, notebook.name)
-        answers = sum(bool(cell.metadata.get("nbgrader", {}).get("solution")) for cell in student.cells)
+        answers = sum(cells.is_solution(cell) for cell in student.cells)
         print(
             f"{notebook.name}: {answers} answer cell(s) cleared, "
             f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}"
@@ -260,11 +256,7 @@ def _remember(release_dir: Path, name: str) -> None:
 
 def _grade_ids(nb: nbformat.NotebookNode) -> list[str]:
     """grade_ids of the graded cells (tests and manually graded answers), in order."""
-    return [
-        cell.metadata["nbgrader"]["grade_id"]
-        for cell in nb.cells
-        if cell.metadata.get("nbgrader", {}).get("grade")
-    ]
+    return [cells.grade_id(cell) for cell in nb.cells if cells.is_graded(cell)]
 
 
 def _shown(path: Path) -> str:

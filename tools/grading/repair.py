@@ -23,17 +23,14 @@ from __future__ import annotations
 import ast
 import copy
 import json
-import re
 from dataclasses import dataclass, field
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
+from tools.grading.cells import is_answer, is_test, nbgrader, unanswered
 from tools.grading.config import SHOWN_LINE_CHARS
 
-SOLUTION = re.compile(
-    r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE
-)
 SUSPICIOUS_NAMES = {
     "globals",
     "vars",
@@ -47,16 +44,10 @@ SUSPICIOUS_NAMES = {
     "setattr",
     "delattr",
     "breakpoint",
-    # IPython's input and output history: the test cell being run, hidden tests included
-    "In",
-    "Out",
-    "_ih",
-    "_oh",
-    "_i",
-    "_ii",
-    "_iii",
-    "_dh",
 }
+# IPython's input and output history (the cells run before): suspicious when read without
+# the answer having bound the name itself (a loop variable `_i` is an ordinary name)
+HISTORY_NAMES = {"In", "Out", "_ih", "_oh", "_i", "_ii", "_iii", "_dh"}
 SUSPICIOUS_ATTRIBUTES = {
     "__code__",
     "__globals__",
@@ -110,20 +101,6 @@ class Repaired:
 
 class Unreadable(Exception):
     """The submission is not a notebook nbformat can read."""
-
-
-def nbgrader(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def is_answer(cell) -> bool:
-    meta = nbgrader(cell)
-    return cell.get("cell_type") == "code" and bool(meta.get("solution")) and not meta.get("grade")
-
-
-def is_test(cell) -> bool:
-    meta = nbgrader(cell)
-    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def tests_of_answers(course: nbformat.NotebookNode) -> dict[str, list[str]]:
@@ -237,9 +214,12 @@ def _reads_test_names(tree: ast.AST, tested: set[str]) -> list[tuple[int, str]]:
 def _suspicious(tree: ast.AST, protected: set[str]) -> list[tuple[int, str]]:
     """(line, reason) for every use of the grader's machinery anywhere in ``tree``."""
     found = []
+    bound = {n.id for n in ast.walk(tree)
+             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
+    bound |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.Name) and node.id in SUSPICIOUS_NAMES:
+        if isinstance(node, ast.Name) and (node.id in SUSPICIOUS_NAMES or node.id in HISTORY_NAMES - bound):
             found.append((line, f"uses `{node.id}`"))
         elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_ATTRIBUTES:
             found.append((line, f"uses `.{node.attr}`"))
@@ -334,11 +314,6 @@ def answer_sources(repaired: nbformat.NotebookNode, course: nbformat.NotebookNod
             for name in _defined_functions(cell.source):
                 sources.setdefault(name, cell.source)
     return {name: sources.get(name, "") for name in answer_names(course)}
-
-
-def unanswered(course_source: str) -> str:
-    """The course answer with its solution replaced by ``raise NotImplementedError()``."""
-    return SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError()", course_source)
 
 
 def _student_cells(course, student, answer_notes: dict, tests: dict) -> list[tuple]:

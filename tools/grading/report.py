@@ -56,9 +56,11 @@ def with_missing(results: list[Result], students: list[str], notebooks: list[str
 
 
 def write_tables(
-    results: list[Result], folder: Path, course_version: str, shard: str = "1/1"
+    results: list[Result], folder: Path, course_version: str, shard: str = "1/1", record: dict | None = None
 ) -> tuple[Path, Path]:
-    """Write ``grades.csv``, ``grade_cells.csv`` and ``run.json`` into ``folder``."""
+    """Write ``grades.csv``, ``grade_cells.csv`` and ``run.json`` (with the run's ``record``:
+    its name, counts, what it skipped, and its notes, what it could not guarantee) into
+    ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     grades, cells = folder / "grades.csv", folder / "grade_cells.csv"
     grade_rows = [
@@ -71,7 +73,8 @@ def write_tables(
         for c in r.cells
     ]
     run = json.dumps(
-        {"course_version": course_version, "shard": shard, "students": sorted({r.student for r in results})},
+        {"course_version": course_version, "shard": shard, "students": sorted({r.student for r in results}),
+         **(record or {})},
         indent=1,
     )
     for path, header, rows in ((grades, GRADE_COLUMNS, grade_rows), (cells, CELL_COLUMNS, cell_rows)):
@@ -152,9 +155,10 @@ def merge(shards: list[Path], target: Path, notebooks: list[str]) -> tuple[Path,
 
 
 def earlier_results(folder: Path, course_version: str) -> list[Result]:
-    """The graded rows a previous run left in ``folder`` (none if it holds no run), so that a
-    new run adds to them; ``UsageError`` when they were computed against another course
-    version, or the folder holds files of a run but no complete tables."""
+    """The rows a previous run left in ``folder`` (none if it holds no run), so that a new run
+    adds to them (its ``missing`` and refused students too: a student of any batch keeps a
+    row); ``UsageError`` when they were computed against another course version, or the
+    folder holds files of a run but no complete tables."""
     if not (folder / "run.json").exists():
         if (folder / "grades.csv").exists():
             raise UsageError(
@@ -167,7 +171,7 @@ def earlier_results(folder: Path, course_version: str) -> list[Result]:
             f"{folder} holds grades computed against course version {version}, not this one "
             f"({course_version}): choose another OUT, or move that folder away to grade afresh"
         )
-    return [r for r in rows if r.status != "missing"]
+    return rows
 
 
 def newest_first(new: list[Result], earlier: list[Result]) -> list[Result]:

@@ -9,9 +9,15 @@ in-kernel module (``tools/grading/in_kernel``). The kernel's working folder (its
 only host folder it can write is its own scratch folder, which holds the connection file
 and the unix sockets the grader talks through. Nothing else of the disk is there: no
 ``.git``, no ``notebooks/``, no other submission, no earlier run, no home folder. Network,
-process ids, IPC and the user are unshared; the environment is cleared but for a short list.
-``helpers`` is imported from the grader's own repository (``PYTHONPATH``), whatever
-repository the environment was installed from.
+process ids, IPC and the user are unshared. ``helpers`` is imported from the grader's own
+repository (``PYTHONPATH``), whatever repository the environment was installed from.
+
+Nothing of the grader's machine shows through ``/proc``: the sandbox's first process
+(bubblewrap's) starts with an empty environment and reads its options from a pipe
+(``--args``), the kernel's environment is only what it needs (``sandbox_env``), and every
+folder the grader binds in is mounted at a fixed place of its own (``/opt/venv``,
+``/opt/course``, ``/run/grader``, ...), so no host path appears in any command line or
+environment a submission can read.
 
 Limits (``Limits``): the kernel is started by ``tools/grading/launch.py``, which puts it in
 a fresh cgroup where the machine lets us create one (``pids.max`` for processes,
@@ -38,11 +44,18 @@ from tools.grading.config import HELPERS, IN_KERNEL
 
 TOOL = "bwrap"
 # environment variables passed into the sandbox (everything else is cleared)
-PASSED_ENV = ("LANG", "LC_ALL", "RNN_COURSE_DATA_MIRROR", "RNN_COURSE_DATA_DIR")
+PASSED_ENV = ("LANG", "LC_ALL")
 KERNEL_NAME = "course-grading"
 SANDBOX_UID = 1000  # the unprivileged user the kernel runs as inside the sandbox
 HOME = "/home/student"  # the kernel's private, size-capped working folder
 IN_KERNEL_MOUNT = "/opt/course-grading"
+VENV_MOUNT = "/opt/venv"  # the course's environment, when it is a virtual environment
+COURSE_MOUNT = "/opt/course"  # helpers/ lands at /opt/course/helpers
+CACHE_MOUNT = "/opt/course/data"  # the data cache (where helpers looks by default)
+MIRROR_MOUNT = "/opt/course-data-mirror"
+SCRATCH_MOUNT = "/run/grader"  # the kernel's own scratch folder: connection file, sockets, requests
+SHARED_MOUNT = "/run/shared"  # what the grader shares with a kernel (the verdict's call channel)
+CONNECTION_FILE = "kernel-sandbox.json"  # the connection file as the kernel inside reads it
 LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
 
@@ -68,7 +81,7 @@ def problem() -> str | None:
             "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`)"
         )
     probe = subprocess.run(
-        [tool, *_root_mounts(), "--unshare-all", "--die-with-parent", "--", sys.executable, "-c", "pass"],
+        [tool, *_root_mounts(), "--unshare-all", "--die-with-parent", "--", python(), "-c", "pass"],
         capture_output=True,
         text=True,
     )
@@ -91,26 +104,35 @@ def _root_mounts() -> list[str]:
         args += _read_only(Path(top))
     for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/fonts", "/etc/ssl/certs"):
         args += _read_only(Path(path))
-    for prefix in dict.fromkeys([sys.base_prefix, sys.prefix]):
-        if not prefix.startswith("/usr/"):
-            args += ["--ro-bind", prefix, prefix]
+    if not sys.base_prefix.startswith("/usr/"):
+        args += ["--ro-bind", sys.base_prefix, sys.base_prefix]
+    if sys.prefix != sys.base_prefix:
+        args += ["--ro-bind", sys.prefix, VENV_MOUNT]
     return args + ["--proc", "/proc", "--dev", "/dev"]
 
 
-def data_folders() -> list[Path]:
-    """The folders the course's data loader reads (cache and offline mirror)."""
-    folders = [files.cache_dir()]
+def python() -> str:
+    """This Python as the sandbox sees it."""
+    if sys.prefix != sys.base_prefix and Path(sys.executable).is_relative_to(sys.prefix):
+        return str(Path(VENV_MOUNT) / Path(sys.executable).relative_to(sys.prefix))
+    return sys.executable
+
+
+def data_folders() -> dict[str, tuple[Path, str]]:
+    """The folders the course's data loader reads, by the variable that names them inside:
+    host folder and where it is mounted."""
+    found = {files.CACHE_ENV: (files.cache_dir(), CACHE_MOUNT)}
     if files.mirror_dir() is not None:
-        folders.append(files.mirror_dir())
-    return [folder.resolve() for folder in folders if folder.is_dir()]
+        found[files.MIRROR_ENV] = (files.mirror_dir(), MIRROR_MOUNT)
+    return {name: (folder.resolve(), inside) for name, (folder, inside) in found.items() if folder.is_dir()}
 
 
 def command(
-    argv: list[str], scratch: Path, env: dict[str, str], limits: Limits, shared: tuple[Path, ...] = ()
+    argv: list[str], scratch: Path, env: dict[str, str], limits: Limits, shared: Path | None = None
 ) -> list[str]:
     """``argv`` in bubblewrap on an empty root (see the module's doc); ``scratch`` is the
-    only writable host folder, ``shared`` files it may read, ``env`` the whole environment
-    (plus ``PASSED_ENV``)."""
+    only writable host folder (at ``SCRATCH_MOUNT``), ``shared`` a folder it may read (at
+    ``SHARED_MOUNT``), ``env`` the whole environment (plus ``PASSED_ENV``)."""
     # the writable tmpfs first: what is mounted later lands on top of it
     args = [
         shutil.which(TOOL) or TOOL,
@@ -129,21 +151,12 @@ def command(
         f"{HOME}/.tmp",
         *_root_mounts(),
     ]
-    for folder in [HELPERS, *data_folders(), *shared]:
-        args += ["--ro-bind", str(folder), str(folder)]
-    args += [
-        "--ro-bind",
-        str(IN_KERNEL),
-        IN_KERNEL_MOUNT,
-        "--bind",
-        str(scratch),
-        str(scratch),
-        "--remount-ro",
-        "/",
-        "--chdir",
-        HOME,
-        "--clearenv",
-    ]
+    mounts = [(HELPERS, f"{COURSE_MOUNT}/helpers"), *data_folders().values(), (IN_KERNEL, IN_KERNEL_MOUNT)]
+    if shared is not None:
+        mounts.append((shared, SHARED_MOUNT))
+    for folder, inside in mounts:
+        args += ["--ro-bind", str(folder), inside]
+    args += ["--bind", str(scratch), SCRATCH_MOUNT, "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
     for name in PASSED_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]
@@ -155,13 +168,14 @@ def command(
 def sandbox_env(env: dict[str, str]) -> dict[str, str]:
     """``env`` plus what every sandboxed kernel needs (its home, temporary folder, path)."""
     return {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PATH": f"{Path(python()).parent}:/usr/bin:/bin",
         "HOME": HOME,
         "TMPDIR": f"{HOME}/.tmp",
         "MPLCONFIGDIR": f"{HOME}/.matplotlib",
         "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
-        "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{HELPERS.parent}",
+        "PYTHONPATH": f"{IN_KERNEL_MOUNT}:{COURSE_MOUNT}",
         "RNN_COURSE_OUTPUTS": f"{HOME}/outputs",
+        **{name: inside for name, (_, inside) in data_folders().items()},
         **env,
     }
 
@@ -173,17 +187,24 @@ def kernel_spec(
     limits: Limits,
     group: str,
     sandboxed: bool = True,
-    shared: tuple[Path, ...] = (),
+    shared: Path | None = None,
+    label: str = "",
 ) -> Path:
     """Write a Jupyter kernelspec ``KERNEL_NAME`` into ``spec_dir`` whose kernel runs this
     Python's ipykernel in the sandbox (or, ``sandboxed=False``, without one), started by
-    the launcher in cgroup ``group`` with ``limits``; returns the folder that holds it."""
+    the launcher in cgroup ``group`` with ``limits``; returns the folder that holds it.
+    In the sandbox the kernel reads a copy of its connection file that the launcher writes
+    with the paths as the sandbox sees them. ``label`` (the grading run's name, no path) is
+    written into the kernel's command line (``python -X grader-run=LABEL``, which Python
+    ignores) so that the run's processes can be told apart from the host."""
+    connection = f"{SCRATCH_MOUNT}/{CONNECTION_FILE}" if sandboxed else "{connection_file}"
     kernel = [
-        sys.executable,
+        python() if sandboxed else sys.executable,
+        *(["-X", f"grader-run={label}"] if label else []),
         "-m",
         "ipykernel_launcher",
         "-f",
-        "{connection_file}",
+        connection,
         "--IPKernelApp.log_level=ERROR",
     ]
     launch = [
@@ -200,6 +221,7 @@ def kernel_spec(
         str(limits.cpu_seconds),
         "--file-size",
         str(limits.file_size),
+        *(["--connection", "{connection_file}", "--inside", SCRATCH_MOUNT] if sandboxed else []),
         "--",
     ]
     folder = spec_dir / KERNEL_NAME
