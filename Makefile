@@ -29,13 +29,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## create .venv and install everything (pinned)
 
-# the learner's JupyterLab hides nbgrader's teacher tools (tools/learner_lab); TEACHER=1 keeps them.
+# the learner's JupyterLab opens learner/: the student versions (solutions out of view), written
+# on demand by the code of `make student`, never over the learner's edits; it hides nbgrader's
+# teacher tools (tools/learner_lab). TEACHER=1 opens notebooks/ (the solutions) with every tool.
 # As root (containers, Binder-style images, classroom VMs) JupyterLab needs --allow-root.
 LAB_CONFIG := $(if $(TEACHER),,JUPYTER_CONFIG_PATH="$(abspath tools/learner_lab)")
 LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-lab: setup ## open JupyterLab on the notebooks (TEACHER=1: with nbgrader's teacher tools)
-	$(LAB_CONFIG) $(BIN)/jupyter lab $(LAB_ROOT) notebooks/
+lab: setup ## open JupyterLab on your copies of the student versions in learner/ (TEACHER=1: notebooks/, every tool)
+	$(if $(TEACHER),,PATH="$(abspath $(BIN)):$$PATH" $(PY) -m tools.grading learner)
+	$(LAB_CONFIG) $(BIN)/jupyter lab $(LAB_ROOT) $(if $(TEACHER),notebooks/,learner/)
 
 # Two workers on two cores, each with one compute thread (torch, OpenMP and BLAS): with
 # two threads each, four threads spin for two cores and a slow machine slows many times over.

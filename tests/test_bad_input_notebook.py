@@ -16,7 +16,7 @@ from bad_input import (
     params64,
 )
 
-from helpers.notebook import feedback, plotting, setup, widgets
+from helpers.notebook import exercises, feedback, plotting, setup, widgets
 from helpers.numpy_nets import (
     lstm,
     srn,
@@ -349,8 +349,27 @@ for label, kwargs, expect, names in [
     add("widgets.spectral_radius_explorer", label,
         lambda kw=kwargs: widgets.spectral_radius_explorer(**{"rho": 1.0, **kw}), expect, names)
 
+# ---------------------------------------------------------------- a model answer on request
+for label, args, expect, names in [
+    ("exercise 0", (0, "01"), ValueError, "exercise"),
+    ("exercise 99", (99, "01"), ValueError, "exercise"),
+    ("exercise a string", ("2", "01"), TypeError, "exercise"),
+    ("exercise 1.5", (1.5, "01"), ValueError, "exercise"),
+    ("notebook an int", (1, 3), TypeError, "notebook"),
+    ("notebook not a number", (1, "softmax"), ValueError, "notebook"),
+    ("notebook 99", (1, "99"), ValueError, "notebook"),
+    ("notebook empty", (1, ""), ValueError, "notebook"),
+    ("valid", (1, "01"), VALID, ""),
+]:
+    for function in (exercises.solution, exercises.show_solution):
+        add(f"exercises.{function.__name__}", label, lambda f=function, a=args: f(*a), expect, names)
+
 # functions without rows here: covered by their own tests, or not a learner's to call
+VOCABULARY = "tests/test_grading_repair.py and the grading tests (course cells, not a learner's input)"
 COVERED_ELSEWHERE: dict[str, str] = {
+    f"exercises.{name}": VOCABULARY
+    for name in ("nbgrader", "is_answer", "is_test", "is_solution", "is_graded", "is_locked", "grade_id",
+                 "points", "unanswered", "without_hidden_tests")
 }
 
 (test_bad_input_gets_a_clear_error, test_every_public_function_is_in_the_table,

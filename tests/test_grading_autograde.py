@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.notebook import exercises as cells
 from tests import hostile_submissions as hostile
 from tests.grading_support import (
     CELL_TIMEOUT,
@@ -33,7 +34,7 @@ from tests.grading_support import (
     snapshot,
     write_class,
 )
-from tools.grading import cells, repair
+from tools.grading import repair
 from tools.grading.usage import run_label, run_markers
 
 NAME = ROUND_TRIP_NOTEBOOK

@@ -7,9 +7,10 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from helpers.notebook import exercises as cells
 from tests.grading_support import REPO_ROOT, ROUND_TRIP_NOTEBOOK
 from tests.hostile_submissions import duplicated, exercises, renamed, reordered_with_extras, with_code
-from tools.grading import cells, repair
+from tools.grading import repair
 
 PROTECTED, CHECKERS = {"np", "check_close", "helpers"}, {"check_close"}
 
@@ -88,6 +89,19 @@ def test_tests_always_come_from_the_course_version(course):
     notes = repaired.test_notes
     assert "edited test cell replaced" in notes[cells.nbgrader(first_test)["grade_id"]][0]
     assert all("restored" in n[0] for g, n in notes.items() if g != cells.nbgrader(first_test)["grade_id"])
+
+
+def test_an_untouched_student_version_has_no_edited_test(course):
+    """A student version shows the test cells without their hidden tests: handed in
+    untouched, they are not "edited" (nbgrader removes the region and leaves a blank line)."""
+    student = nbformat.from_dict(course)
+    for cell in student.cells:
+        if cells.is_test(cell):
+            cell.source = cells.without_hidden_tests(cell.source) + "\n"
+    notes = repair.build(course, student).test_notes
+    assert all(not any("edited" in note for note in n) for n in notes.values()), notes
+    course_test = "check(f)\n### BEGIN HIDDEN TESTS\ncheck(g)\n### END HIDDEN TESTS"
+    assert repair.same_test("check(f)\n\n", course_test) and not repair.same_test("pass", course_test)
 
 
 def test_duplicated_renamed_and_reordered_answers_are_repaired(course):

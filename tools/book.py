@@ -25,8 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from tools.grading import cells
-from tools.grading.cells import PLACEHOLDER, SECRET_REGIONS
+from helpers.notebook import exercises as cells
+from helpers.notebook.exercises import PLACEHOLDER, SECRET_REGIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -50,13 +50,15 @@ from pathlib import Path
 import nbformat
 from papermill.parameterize import parameterize_notebook
 
-from tools.grading import cells, repair, sandbox
+from helpers.notebook import exercises as cells
+from tools.grading import repair, sandbox
 from tools.grading.collect import Submission
 from tools.grading.config import Settings
 from tools.grading.kernels import GRADER_TAG, INTEGRITY, CallServer, Runner, note
 from tools.grading.results import CellResult, Result
 
 CALLS_MODULE = "graded_calls"
+VERDICT_SKIP = "verdict-skip"   # a cell tag: no test needs what it computes (the verdict kernel skips it)
 WORKER_STOP_SECONDS = 20   # how long an interrupted worker may take to end its kernels
 SOURCES = "sources.json"     # the student's answer cells, which check_own_work reads in the verdict kernel
 
@@ -97,8 +99,9 @@ def _grader_cell(source: str) -> nbformat.NotebookNode:
 def verdict_notebook(course: nbformat.NotebookNode, names: list[str], channel: Path, sources: Path,
                      parameters: dict) -> tuple[nbformat.NotebookNode, list[int]]:
     """The course notebook the verdict kernel runs, up to its last test: answers unanswered,
-    grading budgets, and around each test cell the stand-ins of the student's functions,
-    whose calls go through ``channel``. Returns it and, per cell, the index of the course
+    grading budgets, without the cells tagged ``verdict-skip`` (slow demonstrations no test
+    needs), and around each test cell the stand-ins of the student's functions, whose calls
+    go through ``channel``. Returns it and, per cell, the index of the course
     cell it belongs to (the grader's cells belong to the test they surround)."""
     nb = copy.deepcopy(course)
     last_test = max((i for i, cell in enumerate(nb.cells) if cells.is_test(cell)), default=len(nb.cells) - 1)
@@ -118,7 +121,7 @@ def verdict_notebook(course: nbformat.NotebookNode, names: list[str], channel: P
                       f"{str(sources)!r}, {in_place!r})")
             ordered += [_grader_cell(before), cell, _grader_cell(f"{CALLS_MODULE}.restore(globals())")]
             origin += [index] * 3
-        else:
+        elif VERDICT_SKIP not in cell.metadata.get("tags", []):
             ordered.append(cell)
             origin.append(index)
     nb.cells = ordered

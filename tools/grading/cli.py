@@ -2,6 +2,7 @@
 ``grade``, ``merge``, ``check`` and ``feedback`` targets call it).
 
     student [NOTEBOOK ...]                      student versions into release/
+    learner [--folder DIR]                      the learner's copies for make lab (learner/), edits kept
     grade SUBMISSIONS [--jobs N] [--shard i/n] [--out DIR] [--timeout S] [--max-processes N]
           [--memory-mb M] [--unsafe]
     merge OUT SHARD_DIR [SHARD_DIR ...]         one grade table from several shards
@@ -20,7 +21,8 @@ import os
 import sys
 from pathlib import Path
 
-from tools.grading import batch, cells, clean, config, feedback, release, report, sandbox
+from helpers.notebook import exercises as cells
+from tools.grading import batch, clean, config, feedback, release, report, sandbox
 from tools.grading.errors import UsageError
 
 
@@ -47,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--release-dir", type=Path, default=config.RELEASE_DIR)
     st.add_argument("--force", action="store_true",
                     help="replace student versions edited since they were written")
+    le = sub.add_parser("learner", parents=[common], help="write the learner's copies (make lab) to learner/")
+    le.add_argument("--folder", type=Path, default=config.LEARNER_DIR)
     gr = sub.add_parser("grade", parents=[common], help="autograde a folder of submissions")
     gr.add_argument("submissions", type=Path, help="folder holding <student>/<notebook>.ipynb")
     gr.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
@@ -90,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return {"student": _student, "grade": _grade, "merge": _merge, "check": _check,
+        return {"student": _student, "learner": _learner, "grade": _grade, "merge": _merge, "check": _check,
                 "feedback": _feedback, "clean": _clean}[args.command](args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -107,6 +111,13 @@ def _student(args) -> int:
         raise UsageError(f"no notebooks matching {config.NOTEBOOK_GLOB} in {source_dir}")
     return release.make_student_versions(notebooks, args.course_dir.resolve(), args.release_dir.resolve(),
                                          args.force)
+
+
+def _learner(args) -> int:
+    notebooks = config.course_notebooks(args.source.resolve())
+    for line in release.learner_versions(notebooks, args.course_dir.resolve(), args.folder.resolve()):
+        print(line)
+    return 0
 
 
 def _timeout(args) -> int:

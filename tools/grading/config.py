@@ -1,7 +1,8 @@
 """Where the teacher tooling reads and writes, its limits, and the course version.
 
-Everything it writes goes under git-ignored folders: ``release/`` (student versions) and
-``grading/`` (grade tables, executed submissions, feedback, scratch folders)."""
+Everything it writes goes under git-ignored folders: ``release/`` (student versions),
+``learner/`` (the learner's copies that ``make lab`` opens) and ``grading/`` (grade tables,
+executed submissions, feedback, scratch folders)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ HELPERS = ROOT / "helpers"
 IN_KERNEL = ROOT / "tools" / "grading" / "in_kernel"  # mounted into every grading kernel
 COURSE_DIR = ROOT / "grading"
 RELEASE_DIR = ROOT / "release"
+LEARNER_DIR = ROOT / "learner"  # make lab's student versions, the learner's to edit
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 TIMEOUT_ENV = "GRADE_TIMEOUT"
 DEFAULT_TIMEOUT = 300  # seconds one cell may run

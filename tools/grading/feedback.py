@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from tools.grading.cells import HIDDEN_TESTS, is_test
+from helpers.notebook.exercises import HIDDEN_TESTS, is_test
 from tools.grading.errors import UsageError
 from tools.grading.report import read_tables
 

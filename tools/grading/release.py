@@ -7,7 +7,9 @@ locked. nbgrader works in a scratch course ``grading/student_build/`` made afres
 time; the result goes to ``release/<name>.ipynb``, one flat folder to hand out. A student
 version that still holds a line of a solution or of a hidden test, a region marker, a
 stored output or widget state is refused. A file in ``release/`` that a teacher changed
-since ``make student`` wrote it is never replaced without ``FORCE=1``.
+since ``make student`` wrote it is never replaced without ``FORCE=1``. ``make lab`` keeps
+the learner's own copies in ``learner/`` (``learner_versions``) with the same code, and never
+replaces one the learner changed.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from pathlib import Path
 
 import nbformat
 
-from tools.grading import cells
-from tools.grading.cells import SECRET_REGIONS, STUB_LINES
+from helpers.notebook import exercises as cells
+from helpers.notebook.exercises import SECRET_REGIONS, STUB_LINES
 from tools.grading.config import DEFAULT_TIMEOUT, ROOT
 
 STUDENT_BUILD = "student_build"
 MANIFEST = ".written_by_make_student.json"  # in release/: what the last run wrote (name -> sha256)
+LEARNER_MANIFEST = ".written_by_make_lab.json"  # in learner/: name -> sha256 of the file and of its course
 
 
 CONFIG_TEMPLATE = """\
@@ -213,38 +216,82 @@ def make_student_versions(
             file=sys.stderr,
         )
         return 1
-    build = course_dir / STUDENT_BUILD
-    if build.exists():
-        shutil.rmtree(build)
-    api = open_api(build, DEFAULT_TIMEOUT)
+    api, build = _fresh_build(course_dir)
     release_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
     for notebook in notebooks:
-        try:
-            generated = generate(api, build, notebook)
-        except RuntimeError as error:
-            print(error, file=sys.stderr)
+        problem = _write_student_version(api, build, notebook, release_dir / notebook.name)
+        if problem:
+            print(problem, file=sys.stderr)
             failures += 1
             continue
-        student = nbformat.read(generated, as_version=4)
-        student.metadata.pop("widgets", None)  # stored widget state: views and images of the instructor's run
-        nbformat.write(student, generated)
-        problems = solution_leaks(nbformat.read(notebook, as_version=4), student)
-        if problems:
-            print(
-                f"{notebook.name}: student version NOT written, it would leak:\n  " + "\n  ".join(problems),
-                file=sys.stderr,
-            )
-            failures += 1
-            continue
-        shutil.copyfile(generated, release_dir / notebook.name)
         _remember(release_dir, notebook.name)
+        student = nbformat.read(release_dir / notebook.name, as_version=4)
         answers = sum(cells.is_solution(cell) for cell in student.cells)
         print(
             f"{notebook.name}: {answers} answer cell(s) cleared, "
             f"{len(_grade_ids(student))} graded cell(s) -> {_shown(release_dir / notebook.name)}"
         )
     return 1 if failures else 0
+
+
+def _fresh_build(course_dir: Path):
+    """nbgrader's API on a scratch course ``course_dir/student_build`` made afresh."""
+    build = course_dir / STUDENT_BUILD
+    if build.exists():
+        shutil.rmtree(build)
+    return open_api(build, DEFAULT_TIMEOUT), build
+
+
+def _write_student_version(api, build: Path, notebook: Path, target: Path) -> str | None:
+    """Generate the student version of ``notebook`` and write it to ``target``; ``None``, or
+    why nothing was written (nbgrader refused it, or it would leak a solution)."""
+    try:
+        generated = generate(api, build, notebook)
+    except RuntimeError as error:
+        return str(error)
+    student = nbformat.read(generated, as_version=4)
+    student.metadata.pop("widgets", None)  # stored widget state: views and images of the instructor's run
+    problems = solution_leaks(nbformat.read(notebook, as_version=4), student)
+    if problems:
+        return f"{notebook.name}: student version NOT written, it would leak:\n  " + "\n  ".join(problems)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student, target)
+    return None
+
+
+def learner_versions(notebooks: list[Path], course_dir: Path, folder: Path) -> list[str]:
+    """Keep ``folder`` (``make lab``'s) holding the student version of each notebook, written by
+    the same code as ``make student``, without ever replacing a learner's work: a missing one
+    is written; one the learner has not changed since it was written is written again when
+    its course notebook changed; one the learner changed is kept. Returns a line per notebook
+    that was written or kept despite a newer course version."""
+    manifest_path = folder / LEARNER_MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    todo, lines = [], []
+    for notebook in notebooks:
+        target, known = folder / notebook.name, manifest.get(notebook.name, {})
+        source = _sha256(notebook)
+        if not target.exists():
+            todo.append(notebook)
+        elif known.get("written") != _sha256(target):
+            if known.get("source") != source:
+                lines.append(f"{_shown(target)}: kept (you changed it); the course's newer version is in "
+                             f"{_shown(notebook)} (make student writes a fresh copy to release/)")
+        elif known.get("source") != source:
+            todo.append(notebook)
+    if todo:
+        api, build = _fresh_build(course_dir)
+        for notebook in todo:
+            problem = _write_student_version(api, build, notebook, folder / notebook.name)
+            if problem:
+                lines.append(problem)
+                continue
+            written = _sha256(folder / notebook.name)
+            manifest[notebook.name] = {"written": written, "source": _sha256(notebook)}
+            lines.append(f"{_shown(folder / notebook.name)}: written")
+        manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return lines
 
 
 def _remember(release_dir: Path, name: str) -> None:

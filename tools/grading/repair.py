@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
-from tools.grading.cells import is_answer, is_test, nbgrader, unanswered
+from helpers.notebook.exercises import is_answer, is_test, nbgrader, unanswered, without_hidden_tests
 from tools.grading.config import SHOWN_LINE_CHARS
 
 SUSPICIOUS_NAMES = {
@@ -316,6 +316,16 @@ def answer_sources(repaired: nbformat.NotebookNode, course: nbformat.NotebookNod
     return {name: sources.get(name, "") for name in answer_names(course)}
 
 
+def _lines(source: str) -> list[str]:
+    return [line.rstrip() for line in source.splitlines() if line.strip()]
+
+
+def same_test(submitted: str, course: str) -> bool:
+    """Whether a submitted test cell is the course's, as the course has it or as the student
+    version shows it (hidden tests removed), blank lines and trailing spaces aside."""
+    return _lines(submitted) in (_lines(course), _lines(without_hidden_tests(course)))
+
+
 def _student_cells(course, student, answer_notes: dict, tests: dict) -> list[tuple]:
     """``(kind, grade_id, cell)`` for the student's code cells, in order: ``answer`` and
     ``test`` cells by their grade id, ``extra`` for any other code the course lacks."""
@@ -361,7 +371,7 @@ def _answer_sources(
             pending.append(cell.source)
         elif kind == "test":
             seen_tests.add(grade_id)
-            if cell.source.strip() != tests[grade_id].strip():
+            if not same_test(cell.source, tests[grade_id]):
                 repaired.test_notes.setdefault(grade_id, []).append(
                     "edited test cell replaced by the course's"
                 )
