@@ -24,6 +24,7 @@ import nbformat
 import pytest
 from test_browser import CHROMIUM_FLAGS, chromium_executable, unavailable
 
+from helpers.notebook import exercises as cells
 from tools import book
 from tools.grading.release import SECRET_REGIONS, STUB_LINES
 
@@ -229,6 +230,79 @@ def test_next_links_walk_the_series_in_order(visits, server):
         name = urllib.parse.urlsplit(visits[name]["next"]).path.rsplit("/", 1)[-1].removesuffix(".html")
         walked.append(name)
     assert walked[:len(NOTEBOOKS)] == [p.stem for p in NOTEBOOKS], walked
+
+
+OVERFLOW_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .filter(e => !e.parentElement.closest('pre, div.math, mjx-container, table, .highlight, .output'))
+        .slice(0, 3)
+        .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent || '').slice(0, 40)}`);
+    return {scroll: document.documentElement.scrollWidth, width: width, wide: wide};
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(browser, server, width):
+    """Long inline code wraps, wide display math and tables scroll inside their own box:
+    the page itself is never wider than the screen."""
+    wider = {}
+    for name in PAGES:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        try:
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            if page.evaluate("() => !!window.MathJax"):
+                page.wait_for_function(MATHJAX_DONE_JS, timeout=30_000)
+            seen = page.evaluate(OVERFLOW_JS)
+        finally:
+            page.close()
+        if seen["scroll"] > seen["width"]:
+            wider[name] = seen
+    assert not wider, f"pages wider than a {width} px screen: {wider}"
+
+
+def test_pages_offer_the_source_binder_and_colab(site):
+    """One setting (``[tool.rnn-course]`` in pyproject.toml, or ``$BOOK_REPOSITORY``) gives
+    the repository link and the launch buttons; Binder opens the learner's copy (the
+    repository's postBuild writes it), Colab the repository's notebook."""
+    from tools.notebooks import repository, setting
+
+    url, branch = repository(), setting("branch")
+    owner_name = url.split("://", 1)[1].split("/", 1)[1]
+    text = (site[0] / "03_simple_recurrent_network.html").read_text(encoding="utf-8")
+    assert f'href="{url}"' in text
+    assert (f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/learner/"
+            "03_simple_recurrent_network.ipynb") in text
+    assert (f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/notebooks/"
+            "03_simple_recurrent_network.ipynb") in text
+    assert "python -m tools.grading learner" in (ROOT / "postBuild").read_text()
+
+
+def test_readers_see_no_test_marker_and_get_a_copy_button(site):
+    for notebook in NOTEBOOKS:
+        html = (site[0] / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        source = (site[0] / "_sources" / notebook.name).read_text(encoding="utf-8")
+        assert "NBVAL_" not in html and "NBVAL_" not in source, notebook.name
+    assert "copybutton.js" in (site[0] / "03_simple_recurrent_network.html").read_text(encoding="utf-8")
+
+
+def test_the_download_is_the_student_version_that_make_check_grades(site, tmp_path):
+    """A downloaded page keeps nbgrader's metadata: the grader's check finds every test of
+    the notebook and fails each on the stub answers, and nothing else."""
+    import subprocess
+    import sys
+
+    name = "00_start_here"
+    copy = tmp_path / f"{name}.ipynb"
+    copy.write_bytes((site[0] / "_sources" / f"{name}.ipynb").read_bytes())
+    tests = sum(cells.is_test(c) for c in nbformat.read(copy, as_version=4).cells)
+    proc = subprocess.run([sys.executable, "-m", "tools.grading", "check", str(copy)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and tests >= 1
+    assert f"{tests} test(s) failed, 0 locked cell(s) changed, 0 error(s) outside the tests" in proc.stderr, (
+        proc.stderr[-2000:])
+    assert proc.stderr.count("NotImplementedError") >= tests
 
 
 def test_search_finds_the_attention_notebook(browser, server):

@@ -115,3 +115,38 @@ def test_make_check_works_on_what_make_lab_opens(tmp_path):
     nbformat.write(nb, copy)
     done = subprocess.run(check, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2])
+def test_every_setup_cell_starts_with_the_colab_lines_for_the_repository_setting(path):
+    from tools.notebooks import colab_block, repository
+
+    setup = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert setup.source.startswith(colab_block(repository())), (
+        f"{path.name}: run `python -m tools.notebooks colab` after changing the repository setting")
+
+
+@pytest.mark.parametrize("on_colab", [True, False])
+def test_the_colab_lines_install_the_course_and_its_data_on_colab_only(monkeypatch, on_colab):
+    """The Colab check faked both ways: on Colab, pip installs the course from the repository
+    and the data loader fetches every dataset into /content; elsewhere nothing runs."""
+    import os
+    import subprocess
+    import types
+
+    from tools.notebooks import colab_block, repository
+
+    ran = []
+    monkeypatch.setattr(subprocess, "run", lambda command, check: ran.append(command))
+    monkeypatch.delenv("RNN_COURSE_DATA_DIR", raising=False)
+    if on_colab:
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(compile(colab_block(repository()), "<setup cell>", "exec"), {})
+    if not on_colab:
+        assert ran == [] and "RNN_COURSE_DATA_DIR" not in os.environ
+        return
+    assert ran[0][:4] == [sys.executable, "-m", "pip", "install"] and f"git+{repository()}" in ran[0]
+    assert ran[1] == [sys.executable, "-m", "helpers.data.files"]
+    assert os.environ["RNN_COURSE_DATA_DIR"] == "/content/rnn-course-data"

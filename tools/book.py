@@ -27,6 +27,7 @@ import nbformat
 
 from helpers.notebook import exercises as cells
 from helpers.notebook.exercises import PLACEHOLDER, SECRET_REGIONS
+from tools.notebooks import repository, setting
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -35,11 +36,14 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "(An interactive widget is here: it runs when you open the notebook in JupyterLab.)"
 SLIDES_NOTE = re.compile(r"^(?:> )?\*{1,2}In the slides[.:]\*{1,2}\s*")   # the three ways notebooks mark one
 STATIC = Path(__file__).resolve().parent / "book_static"
+NBVAL_MARKER = re.compile(r"^\s*# NBVAL_[A-Z_]+\s*$")
+BINDER_TREE = "/tree/notebooks/"   # in a Binder link: the course's notebook ...
+LEARNER_TREE = "/tree/learner/"    # ... and the learner's copy, which postBuild writes there
 
 CONF = '''\
 project = "Recurrent neural networks, runnable"
 html_title = project
-extensions = ["myst_nb", "sphinx-mathjax-offline"]   # the package is named with dashes
+extensions = ["myst_nb", "sphinx-mathjax-offline", "sphinx_copybutton"]   # the first is named with dashes
 nb_execution_mode = "off"              # the stored outputs are the ones CI compares
 nb_ipywidgets_js = {}                  # no widget script from the network
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
@@ -47,7 +51,12 @@ myst_heading_anchors = 3
 myst_dmath_double_inline = True         # $$...$$ inside a paragraph, as JupyterLab reads it
 html_theme = "sphinx_book_theme"
 html_theme_options = {"use_download_button": True, "show_toc_level": 2, "home_page_in_toc": True,
-                      "show_navbar_depth": 1}
+                      "show_navbar_depth": 1, "repository_url": REPOSITORY, "repository_branch": BRANCH,
+                      "path_to_docs": "notebooks", "use_repository_button": True,
+                      "launch_buttons": {"binderhub_url": "https://mybinder.org",
+                                         "colab_url": "https://colab.research.google.com",
+                                         "notebook_interface": "jupyterlab"}}
+copybutton_exclude = ".linenos, .gp, .go"   # the copied text is the code alone
 html_context = {"default_mode": "light"}  # an empty mode makes the theme log a console error
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
@@ -55,6 +64,11 @@ html_favicon = "_static/favicon.svg"    # without one the browser asks for /favi
 html_copy_source = True
 exclude_patterns = ["_build"]
 '''
+
+
+def strip_markers(source: str) -> str:
+    """``source`` without the test-runner's marker lines (``# NBVAL_IGNORE_OUTPUT`` ...)."""
+    return "\n".join(line for line in source.splitlines() if not NBVAL_MARKER.match(line))
 
 
 def strip_secrets(source: str) -> str:
@@ -137,12 +151,11 @@ def student_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     stored = nb.metadata.pop("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     state = stored.get("state", {})
     for cell in nb.cells:
-        answer, tests = cells.is_solution(cell), cells.is_graded(cell)
-        cell.metadata.pop("nbgrader", None)
+        answer, tests = cells.is_solution(cell), cells.is_graded(cell)   # nbgrader's metadata stays
         if cell.cell_type == "markdown":
             cell.source = "\n\n".join(map(slides_box, re.split(r"\n\s*\n", cell.source)))
             continue
-        cell.source = strip_secrets(cell.source)
+        cell.source = strip_markers(strip_secrets(cell.source))
         cell.outputs = _outputs(cell, state)
         tags = cell.metadata.setdefault("tags", [])
         if answer or tests:     # outputs of the solved run
@@ -184,7 +197,8 @@ def write_source(source: Path) -> list[str]:
     shutil.copy(ROOT / "helpers" / "CONVENTIONS.md", source / "conventions.md")
     for asset in STATIC.iterdir():
         shutil.copy(asset, source / "_static" / asset.name)
-    (source / "conf.py").write_text(CONF, encoding="utf-8")
+    settings = f"REPOSITORY = {repository()!r}\nBRANCH = {setting('branch')!r}\n"
+    (source / "conf.py").write_text(settings + CONF, encoding="utf-8")
     return names
 
 
@@ -199,6 +213,9 @@ def build(out: Path = DEFAULT_OUT) -> Path:
                            str(source), str(html)], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"the site did not build (sphinx exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    for page in html.glob("[0-9][0-9]_*.html"):   # Binder opens the learner's copy (see postBuild)
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(f"lab{BINDER_TREE}", f"lab{LEARNER_TREE}"), encoding="utf-8")
     return html
 
 
