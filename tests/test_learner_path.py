@@ -123,7 +123,8 @@ def test_every_setup_cell_starts_with_the_colab_lines_for_the_repository_setting
 
     setup = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     assert setup.source.startswith(colab_block(repository())), (
-        f"{path.name}: run `python -m tools.notebooks colab` after changing the repository setting")
+        f"{path.name}: run `python -m tools.notebooks colab` after changing the repository setting"
+    )
 
 
 @pytest.mark.parametrize("on_colab", [True, False])
@@ -150,3 +151,20 @@ def test_the_colab_lines_install_the_course_and_its_data_on_colab_only(monkeypat
     assert ran[0][:4] == [sys.executable, "-m", "pip", "install"] and f"git+{repository()}" in ran[0]
     assert ran[1] == [sys.executable, "-m", "helpers.data.files"]
     assert os.environ["RNN_COURSE_DATA_DIR"] == "/content/rnn-course-data"
+
+
+def test_the_readmes_online_links_follow_the_repository_setting():
+    from tools.notebooks import repository, setting
+
+    url, branch = repository(), setting("branch")
+    owner_name = url.split("://", 1)[1].split("/", 1)[1]
+    readme = (ROOT / "README.md").read_text()
+    found = set(
+        re.findall(r"https://(?:mybinder\.org|colab\.research\.google\.com|github\.com)/[^\s)>]*", readme)
+    )
+    course = {link for link in found if "rnn-course" in link}
+    assert course == {
+        f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/learner/00_start_here.ipynb",
+        f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/notebooks/00_start_here.ipynb",
+        url,
+    }, course
