@@ -115,6 +115,27 @@ def tiny_course() -> nbformat.NotebookNode:
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
 
 
+def small_course(name: str) -> nbformat.NotebookNode:
+    """Course notebook ``name`` reduced to what its tests need: its setup cell, its answer
+    cells and its test cells (no training, no grading budgets). What a test of the grader
+    itself grades: the same exercises and tests as the notebook, in a few seconds."""
+    from helpers.notebook import exercises
+
+    nb = nbformat.read(REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    kept = [c for i, c in enumerate(nb.cells) if i == setup or exercises.is_answer(c) or exercises.is_test(c)]
+    metadata = {k: v for k, v in nb.metadata.items() if k != "grading"}
+    return nbformat.v4.new_notebook(cells=kept, metadata=metadata)
+
+
+def small_course_folder(folder: Path, *names: str) -> Path:
+    """``folder`` holding ``small_course`` of each of ``names`` (a ``--source`` for ``grade``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        nbformat.write(small_course(name), folder / f"{name}.ipynb")
+    return folder
+
+
 def make_replica(root: Path) -> Path:
     """A copy in ``root`` of every file of the repository that git does not ignore. The
     commands run there with their default folders, so that what they write can be checked

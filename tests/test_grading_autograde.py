@@ -1,6 +1,7 @@
 """Autograding a hostile and careless class (``tools.grading.autograde``), sandboxed.
 
-One class of submissions of notebook 01 is graded once, with two workers, the way
+One class of submissions of notebook 01 (reduced to its setup cell, answers and tests:
+``grading_support.small_course``) is graded once, with two workers, the way
 ``make grade`` runs it (in a replica of the repository): every accident and every attack
 of the class-scale grading issue is one student, and each test checks the score, the
 status and the per-test outcome that student earned, and that nothing outside the
@@ -31,6 +32,8 @@ from tests.grading_support import (
     read_csv,
     run_tool,
     short_scratch,
+    small_course,
+    small_course_folder,
     snapshot,
     write_class,
 )
@@ -211,7 +214,8 @@ def class_of(course, submissions_folder):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     replica = make_replica(tmp_path_factory.mktemp("repo"))
-    course = nbformat.read(replica / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    source = small_course_folder(replica / "small_course", NAME)   # the grader is the point, not the training
+    course = nbformat.read(source / f"{NAME}.ipynb", as_version=4)
     top = tmp_path_factory.mktemp("class")
     folder = top / "submissions"
     cases = class_of(course, folder)
@@ -222,8 +226,9 @@ def graded(tmp_path_factory):
     before, repo, helpers = snapshot(folder), snapshot(replica), snapshot(REPO_ROOT / "helpers")
     started = time.perf_counter()
     scratch = short_scratch()
-    proc = run_tool(replica, "grade", str(folder), "--jobs", "2", "--timeout", str(CELL_TIMEOUT),
-                    "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB), scratch=scratch)
+    proc = run_tool(replica, "grade", str(folder), "--source", str(source), "--jobs", "2", "--timeout",
+                    str(CELL_TIMEOUT), "--max-processes", str(MAX_PROCESSES), "--memory-mb", str(MEMORY_MB),
+                    scratch=scratch)
     leftovers = survivors(run_markers(str(scratch), run_label(replica / "grading")))
     grades = {row["student"]: row for row in read_csv(replica / "grading" / "grades.csv")}
     cells = {}
@@ -281,7 +286,7 @@ def test_no_process_of_the_batch_outlives_it(graded):
 
 @pytest.mark.parametrize(
     "student",
-    list(class_of(nbformat.read(REPO_ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4), REPO_ROOT / "x")),
+    list(class_of(small_course(NAME), REPO_ROOT / "x")),
 )
 def test_each_case_earns_what_it_should(graded, student):
     _, lost, status, outcomes = graded["cases"][student]

@@ -9,7 +9,14 @@ import nbformat
 import pytest
 
 from tests.faulty_submissions import exercises, off_by_one, raising
-from tests.grading_support import CELL_TIMEOUT, REPO_ROOT, ROUND_TRIP_NOTEBOOK, run_tool, write_class
+from tests.grading_support import (
+    CELL_TIMEOUT,
+    REPO_ROOT,
+    ROUND_TRIP_NOTEBOOK,
+    run_tool,
+    small_course_folder,
+    write_class,
+)
 from tools.grading import report
 from tools.grading.errors import UsageError
 from tools.grading.results import CellResult, Result
@@ -21,7 +28,8 @@ NAME = ROUND_TRIP_NOTEBOOK
 def graded(tmp_path_factory):
     """Five students (one of whom handed in 02 as well), graded as one shard and as three."""
     top = tmp_path_factory.mktemp("shards")
-    course = nbformat.read(REPO_ROOT / "notebooks" / f"{NAME}.ipynb", as_version=4)
+    source = small_course_folder(top / "course", NAME, "02_softmax")   # the tables are the point
+    course = nbformat.read(source / f"{NAME}.ipynb", as_version=4)
     answer0, answer1 = exercises(course)[0][0], exercises(course)[1][0]
     folder = write_class(
         top / "submissions",
@@ -34,13 +42,13 @@ def graded(tmp_path_factory):
             "eve": "{",
         },
     )
-    (folder / "ben" / "02_softmax.ipynb").write_bytes(
-        (REPO_ROOT / "notebooks" / "02_softmax.ipynb").read_bytes()
-    )
+    (folder / "ben" / "02_softmax.ipynb").write_bytes((source / "02_softmax.ipynb").read_bytes())
     whole = run_tool(
         REPO_ROOT,
         "grade",
         str(folder),
+        "--source",
+        str(source),
         "--jobs",
         "2",
         "--timeout",
@@ -53,6 +61,8 @@ def graded(tmp_path_factory):
             REPO_ROOT,
             "grade",
             str(folder),
+            "--source",
+            str(source),
             "--jobs",
             "1",
             "--timeout",
