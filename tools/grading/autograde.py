@@ -173,13 +173,12 @@ def _run_both(course, repaired: repair.Repaired, settings: Settings, places: Pla
     verdict_nb, origin = verdict_notebook(course, repair.answer_names(course), seen / channel.name,
                                           seen / SOURCES, parameters)
     deadline = time.monotonic() + settings.notebook_limit
-    student = Runner(student_nb, scratch, settings, deadline)
+    student = Runner(student_nb, scratch, settings, deadline, integrity=True)
     verdict = Runner(verdict_nb, judge, settings, deadline, shared=shared)
     server = None
     stopped: dict[str, str] = {}
     try:
         student.start()
-        student.take_baseline()
         verdict.start()
         server = CallServer(channel, student)
         done = 0   # verdict cells run so far
@@ -215,8 +214,8 @@ def _run_verdict_cell(verdict: Runner, index: int, server: CallServer, settings:
     cell = verdict.nb.cells[index]
     if cell.cell_type != "code":
         return
-    if not cells.is_test(cell):
-        verdict.run(index, replayable=GRADER_TAG not in cell.metadata.get("tags", []))
+    if not cells.is_test(cell):   # the grader's cells around tests are not replayed; its import is
+        verdict.run(index, replayable=index == 0 or GRADER_TAG not in cell.metadata.get("tags", []))
         return
     server.begin(settings.timeout)
     verdict.run(index, timeout=2 * settings.timeout + 30, replayable=False)
@@ -235,8 +234,6 @@ def _run_verdict_cell(verdict: Runner, index: int, server: CallServer, settings:
     else:
         return
     student.restart()
-    if student.exhausted is None:
-        student.take_baseline()
 
 
 def grade_one(submission: Submission, course_path: Path, settings: Settings, places: Places) -> Result:

@@ -208,16 +208,13 @@ class Runner:
     with the cells that had run replayed when a cell times out or the kernel dies.
     ``status``: cell index -> why it did not simply run; ``exhausted``: why no kernel is
     started any more (the restarts or the time ran out). ``shared``: a folder the kernel may
-    read (at ``sandbox.SHARED_MOUNT``)."""
+    read (at ``sandbox.SHARED_MOUNT``); ``integrity``: describe each new kernel's shell and
+    recorder before any cell runs (``take_baseline``), for ``check_integrity``."""
 
-    def __init__(self, nb, scratch: Path, settings: Settings, deadline: float, shared: Path | None = None):
-        self.nb, self.scratch, self.settings, self.deadline, self.shared = (
-            nb,
-            scratch,
-            settings,
-            deadline,
-            shared,
-        )
+    def __init__(self, nb, scratch: Path, settings: Settings, deadline: float, shared: Path | None = None,
+                 integrity: bool = False):
+        self.nb, self.scratch, self.settings, self.deadline = nb, scratch, settings, deadline
+        self.shared, self.integrity = shared, integrity
         self.status: dict[int, str] = {}
         self.ran: list[int] = []
         self.restarts = 0
@@ -250,6 +247,8 @@ class Runner:
             self._stack.enter_context(
                 self.client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             )
+            if self.integrity:  # before any student code runs, the replayed cells included
+                self.take_baseline()
             if self._replay():
                 return
             self._close_and_count()
