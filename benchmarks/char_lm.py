@@ -21,6 +21,7 @@ import argparse
 import os
 
 import torch
+from flags import fraction_below_one, positive_float, positive_int  # noqa: E402
 
 from helpers import data
 from helpers.torch_nets import char_lm
@@ -29,19 +30,19 @@ from helpers.torch_nets.cells import CELLS
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--seconds", type=positive_float, default=300.0)
     parser.add_argument("--kind", default="lstm", choices=sorted(CELLS))
-    parser.add_argument("--hidden", type=int, default=512)
-    parser.add_argument("--layers", type=int, default=1)
-    parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--embedding", type=int, default=64)
-    parser.add_argument("--streams", type=int, default=64)
-    parser.add_argument("--window", type=int, default=32)   # 16 / 32 / 64: 1.445 / 1.438 / 1.473 (README)
-    parser.add_argument("--lr", type=float, default=5e-3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--hidden", type=positive_int, default=512)
+    parser.add_argument("--layers", type=positive_int, default=1)
+    parser.add_argument("--dropout", type=fraction_below_one, default=0.2)
+    parser.add_argument("--embedding", type=positive_int, default=64)
+    parser.add_argument("--streams", type=positive_int, default=64)
+    parser.add_argument("--window", type=positive_int, default=32)   # 16/32/64: 1.445/1.438/1.473 (README)
+    parser.add_argument("--lr", type=positive_float, default=5e-3)
+    parser.add_argument("--threads", type=positive_int, default=2)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--eval-every-chars", type=int, default=500_000)
-    parser.add_argument("--patience", type=int, default=None, help="evaluations without a new best")
+    parser.add_argument("--eval-every-chars", type=positive_int, default=500_000)
+    parser.add_argument("--patience", type=positive_int, default=None, help="evaluations without a new best")
     args = parser.parse_args()
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda, but PyTorch sees no GPU")

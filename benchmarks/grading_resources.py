@@ -25,6 +25,7 @@ import threading
 import time
 from pathlib import Path
 
+from flags import positive_int  # noqa: E402
 from grading_throughput import ROOT, grade_seconds, make_class
 
 from tools.grading.usage import grading_processes, run_markers
@@ -37,8 +38,8 @@ def mem_available_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=50)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--students", type=positive_int, default=50)
+    parser.add_argument("--jobs", type=positive_int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder, out = Path(tmp) / "class", Path(tmp) / "out"

@@ -32,7 +32,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools.grading import cells  # noqa: E402
+from flags import positive_int  # noqa: E402
+
+from helpers.notebook import exercises as cells  # noqa: E402
 
 NOTEBOOKS = ("01_backprop_recap", "02_softmax", "03_simple_recurrent_network",
              "04_backpropagation_through_time")
@@ -71,9 +73,9 @@ def grade_seconds(folder: Path, jobs: int, out: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--students", type=positive_int, default=20)
+    parser.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeats", type=positive_int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"

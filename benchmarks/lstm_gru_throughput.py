@@ -19,6 +19,7 @@ import argparse
 
 import numpy as np
 import torch
+from flags import positive_int  # noqa: E402
 from srn_throughput import BATCH, HIDDEN, LR, SEQ_LEN, batches, interleaved_rates  # also sets threads
 
 from helpers import data
@@ -59,8 +60,8 @@ def torch_stepper(kind: str, vocab_size: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=5, help="timed steps per round")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--steps", type=positive_int, default=5, help="timed steps per round")
+    parser.add_argument("--rounds", type=positive_int, default=5, help="interleaved rounds")
     args = parser.parse_args()
     torch.set_num_threads(2)
     chars = tokenize_chars(data.load_text("tinyshakespeare"))

@@ -27,6 +27,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from flags import non_negative_int, positive_int  # noqa: E402
 
 from helpers import data  # noqa: E402
 from helpers.data.text import Vocabulary, contiguous_streams, word_tokens_from  # noqa: E402
@@ -39,8 +40,8 @@ N_STREAMS, SEQ_LEN, LR, CLIP, SCHEDULE_EPOCHS = 10, 25, 0.015, 1.0, 60  # as not
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-epochs", type=int, default=SCHEDULE_EPOCHS)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-epochs", type=positive_int, default=SCHEDULE_EPOCHS)
+    parser.add_argument("--seed", type=non_negative_int, default=0)
     args = parser.parse_args()
     tokens = word_tokens_from(data.load_text("pride_and_prejudice"), FIRST_LINE, N_WORDS)
     vocab = Vocabulary(tokens)

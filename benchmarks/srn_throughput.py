@@ -30,6 +30,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from flags import positive_int  # noqa: E402
 
 from helpers import data  # noqa: E402
 from helpers.data.text import Vocabulary, contiguous_streams, tokenize_chars  # noqa: E402
@@ -145,9 +146,9 @@ def loop_stepper(vocab_size: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=10, help="timed steps per round (numpy, torch)")
-    parser.add_argument("--loop-steps", type=int, default=1, help="timed steps per round (loop)")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--steps", type=positive_int, default=10, help="timed steps per round (numpy, torch)")
+    parser.add_argument("--loop-steps", type=positive_int, default=1, help="timed steps per round (loop)")
+    parser.add_argument("--rounds", type=positive_int, default=5, help="interleaved rounds")
     args = parser.parse_args()
     torch.set_num_threads(2)
     text = data.load_text("tinyshakespeare")

@@ -4,7 +4,7 @@
 
 Nothing is executed: the pages show the outputs CI compares. Each notebook is copied
 into ``FOLDER/source`` as a learner would receive it: every solution region replaced
-by nbgrader's placeholder, every hidden-test region removed (tools.grading.cells'
+by nbgrader's placeholder, every hidden-test region removed (helpers.notebook.exercises'
 markers), each widget shown still, as stored (its output area's figure, its labels, the
 value of each control), with a line saying it runs in JupyterLab (the site loads no
 script from the network), and deck-error notes ("In the slides") set off as boxes.
